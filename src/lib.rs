@@ -1,0 +1,1 @@
+//! gavel: fraud-proof dispute game engine for EVM rollups.
