@@ -1,0 +1,227 @@
+//! Plays one scenario on a fresh in-process L1 with the real contracts, the honest solver and
+//! the scenario's adversaries, mirroring every call in the Rust game, then checks the
+//! properties: the honest side wins, loses no bond, bonds go where the rules say, ETH is
+//! conserved and the mirror agrees with the contract.
+
+use crate::exec::{Outcome, execute};
+use crate::report::GameReport;
+use crate::scenario::Scenario;
+use crate::{FuzzConfig, FuzzError};
+use alloy_primitives::{Address, B256, U256};
+use gavel_chain::{InProcessL1, L1, TimeControl, ToyDeployParams, deploy_toy_system, game};
+use gavel_game::{
+    Action, Adversary, GameState, GameStatus, HonestSolver, LyingTrace, ToyTrace, TraceProvider,
+    make_adversary, resolve_all,
+};
+use rand::{Rng, SeedableRng, seq::SliceRandom};
+use rand_chacha::ChaCha8Rng;
+use std::collections::BTreeMap;
+
+/// One seat at the table.
+enum Seat {
+    Honest(HonestSolver),
+    Adversary(Box<dyn Adversary>),
+}
+
+struct Player {
+    address: Address,
+    seat: Seat,
+}
+
+/// Counters and findings of one game while it is played.
+#[derive(Default)]
+struct Tally {
+    moves: u64,
+    steps: u64,
+    rejected: u64,
+    gas: u64,
+    violations: Vec<String>,
+}
+
+impl Tally {
+    fn record(&mut self, action: &Action, outcome: Outcome) {
+        match outcome {
+            Outcome::Accepted { gas } => {
+                self.gas += gas;
+                match action {
+                    Action::Move { .. } => self.moves += 1,
+                    Action::Step { .. } => self.steps += 1,
+                    _ => {}
+                }
+            }
+            Outcome::Rejected { .. } => self.rejected += 1,
+            Outcome::Mismatch(what) => self.violations.push(format!("mirror mismatch: {what}")),
+        }
+    }
+}
+
+/// Plays `scenario` and returns its report. Infrastructure failures (the L1 itself failing)
+/// are errors; broken game properties are violations in the report.
+pub async fn play(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport, FuzzError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(scenario.game_seed);
+    let game_cfg = config.game.clone();
+    let actors = 2 + scenario.adversaries.len();
+    let l1 = InProcessL1::with_accounts(actors);
+    let accounts = l1.accounts();
+    let (deployer, honest_addr) = (accounts[0], accounts[1]);
+    let anchor_root = B256::from(rng.random::<[u8; 32]>());
+    let deployment = deploy_toy_system(
+        &l1,
+        deployer,
+        &ToyDeployParams::from_config(&game_cfg, anchor_root, 0),
+    )
+    .await?;
+
+    let honest = ToyTrace::new(anchor_root, scenario.trace_length, game_cfg.max_depth);
+    let lying = LyingTrace::new(&honest, scenario.divergence, scenario.game_seed);
+    let (root_claim, creator) = if scenario.honest_root {
+        (honest.state_at(honest.last_index(game_cfg.max_depth))?, honest_addr)
+    } else {
+        (lying.state_at(lying.last_index(game_cfg.max_depth))?, accounts[2])
+    };
+    let input = B256::from(U256::from(scenario.trace_length));
+    let game_addr = game::create_game(&l1, creator, &deployment, root_claim, 1, input).await?;
+    let view = game::read_game(&l1, game_addr).await?;
+    let mut violations = Vec::new();
+    if view.absolute_prestate != honest.absolute_prestate() {
+        violations.push("contract absolute prestate differs from the Rust toy trace".to_owned());
+    }
+    let mut mirror = GameState::new(
+        game_cfg.clone(),
+        view.absolute_prestate,
+        creator,
+        root_claim,
+        view.created_at,
+    );
+
+    let mut players = vec![Player { address: honest_addr, seat: Seat::Honest(HonestSolver::new(honest_addr)) }];
+    for (i, strategy) in scenario.adversaries.iter().enumerate() {
+        let address = accounts[2 + i];
+        let adversary = make_adversary(strategy, address, scenario.game_seed ^ (i as u64 + 1), &lying);
+        players.push(Player { address, seat: Seat::Adversary(adversary) });
+    }
+
+    let mut tally = Tally { violations, ..Tally::default() };
+    // Play rounds in a random seat order, advancing time by less than a clock extension
+    // between rounds so the honest solver, which answers every round, can never time out.
+    let max_step = (game_cfg.clock_extension / 2).max(1);
+    for round in 0..config.max_rounds {
+        let mut order: Vec<usize> = (0..players.len()).collect();
+        order.shuffle(&mut rng);
+        let mut honest_busy = false;
+        for &seat in &order {
+            let now = l1.now();
+            let actions = {
+                let player = &mut players[seat];
+                match &mut player.seat {
+                    Seat::Honest(solver) => {
+                        let actions = solver.next_actions(&mirror, &honest, now)?;
+                        let playing: Vec<Action> = actions
+                            .into_iter()
+                            .filter(|a| matches!(a, Action::Move { .. } | Action::Step { .. }))
+                            .collect();
+                        honest_busy |= !playing.is_empty();
+                        playing
+                    }
+                    Seat::Adversary(adv) if round < config.adversary_rounds => {
+                        adv.act(&mirror, &honest, &mut rng, now)
+                    }
+                    Seat::Adversary(_) => Vec::new(),
+                }
+            };
+            let address = players[seat].address;
+            for action in actions {
+                let now = l1.now();
+                let outcome = execute(&l1, game_addr, &mut mirror, address, &action, now).await?;
+                tally.record(&action, outcome);
+            }
+        }
+        if !honest_busy && round >= config.adversary_rounds {
+            break;
+        }
+        l1.advance_time(rng.random_range(1..=max_step)).await?;
+    }
+
+    // Let every clock run out, then the honest side resolves bottom-up; adversaries may
+    // also poke at resolution, which must not change the outcome.
+    l1.advance_time(game_cfg.max_clock_duration + 1).await?;
+    let solver = HonestSolver::new(honest_addr);
+    for _ in 0..(mirror.claims.len() + 4) {
+        let now = l1.now();
+        let actions = solver.next_actions(&mirror, &honest, now)?;
+        let resolving: Vec<Action> = actions
+            .into_iter()
+            .filter(|a| matches!(a, Action::ResolveClaim { .. } | Action::Resolve))
+            .collect();
+        if resolving.is_empty() {
+            break;
+        }
+        for action in resolving {
+            let outcome = execute(&l1, game_addr, &mut mirror, honest_addr, &action, l1.now()).await?;
+            tally.record(&action, outcome);
+        }
+    }
+
+    let expected = if scenario.honest_root { GameStatus::DefenderWins } else { GameStatus::ChallengerWins };
+    let view = game::read_game(&l1, game_addr).await?;
+    let honest_won = view.status == expected;
+    if !honest_won {
+        tally.violations.push(format!("honest side lost: game ended {:?}, expected {expected:?}", view.status));
+    }
+    if mirror.status != view.status {
+        tally.violations.push(format!("mirror status {:?} != contract {:?}", mirror.status, view.status));
+    }
+
+    // Bonds: what each party paid in, what the contract credits it, what the rules say.
+    let rules = resolve_all(&mirror);
+    let mut paid: BTreeMap<Address, U256> = BTreeMap::new();
+    for claim in &mirror.claims {
+        *paid.entry(claim.claimant).or_default() += game_cfg.required_bond(claim.position);
+    }
+    let total_paid: U256 = paid.values().copied().sum();
+    let mut total_credit = U256::ZERO;
+    for player in players.iter().map(|p| p.address).chain([deployer]) {
+        let on_chain = game::credit_of(&l1, game_addr, player).await?;
+        total_credit += on_chain;
+        let by_rules = rules.credits.get(&player).copied().unwrap_or_default();
+        if on_chain != by_rules {
+            tally.violations.push(format!("credit of {player}: contract {on_chain}, rules {by_rules}"));
+        }
+    }
+    if total_credit != total_paid {
+        tally.violations.push(format!("ETH not conserved: bonds {total_paid}, credits {total_credit}"));
+    }
+    let balance = l1.balance(game_addr).await?;
+    if balance != total_paid {
+        tally.violations.push(format!("game holds {balance} wei but bonds total {total_paid}"));
+    }
+    let honest_paid = paid.get(&honest_addr).copied().unwrap_or_default();
+    let honest_credit = rules.credits.get(&honest_addr).copied().unwrap_or_default();
+    let honest_bond_loss = honest_paid.saturating_sub(honest_credit);
+    if !honest_bond_loss.is_zero() {
+        tally.violations.push(format!("honest side lost {honest_bond_loss} wei of bonds"));
+    }
+
+    // Withdraw everything after the delay; the game must end empty.
+    l1.advance_time(game_cfg.withdrawal_delay + 1).await?;
+    for player in players.iter().map(|p| p.address) {
+        let action = Action::ClaimCredit { recipient: player };
+        let outcome = execute(&l1, game_addr, &mut mirror, player, &action, l1.now()).await?;
+        tally.record(&action, outcome);
+    }
+    let left = l1.balance(game_addr).await?;
+    if !left.is_zero() {
+        tally.violations.push(format!("game still holds {left} wei after every credit was claimed"));
+    }
+
+    Ok(GameReport {
+        scenario: scenario.clone(),
+        honest_won,
+        honest_bond_loss: honest_bond_loss.to_string(),
+        moves: tally.moves,
+        steps: tally.steps,
+        rejected: tally.rejected,
+        gas: tally.gas,
+        violations: tally.violations,
+    })
+}

@@ -1,0 +1,44 @@
+//! Argument parsing and dispatch for the `gavel` binary.
+
+mod fuzz;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// gavel: fraud-proof dispute games for EVM rollups.
+#[derive(Debug, Parser)]
+#[command(name = "gavel", version, about)]
+pub struct Cli {
+    /// More log output (repeat for more); logs go to stderr. RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Play many random dispute games on an in-process L1 and check that the honest side
+    /// always wins.
+    Fuzz(fuzz::FuzzArgs),
+}
+
+/// Sets up logging to stderr.
+pub fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Fuzz(args) => fuzz::run(args),
+    }
+}
