@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import { LibPosition } from "./LibPosition.sol";
+
 /// @notice A generalized index in the game tree: 2^depth + indexAtDepth.
 type Position is uint128;
+
+using LibPosition for Position global;
+
 /// @notice A claimed state commitment.
 type Claim is bytes32;
 /// @notice A game type identifier; one implementation per type in the factory.
