@@ -52,6 +52,9 @@ contract FaultDisputeGame is IFaultDisputeGame {
     uint256 internal constant RESOLVED = 1;
     /// @notice Result bit: the subgame's root claim was countered.
     uint256 internal constant COUNTERED = 2;
+    /// @notice Result bit: the claim was counted by a page of its parent's `resolveClaim` that
+    ///         did not finish the parent (set only by such pages).
+    uint256 internal constant COUNTED = 4;
 
     ////////////////////////////////////////////////////////////////
     //                          Storage                           //
@@ -90,19 +93,20 @@ contract FaultDisputeGame is IFaultDisputeGame {
     mapping(uint256 => PackedClaimMeta) internal _claimMeta;
     /// @inheritdoc IFaultDisputeGame
     mapping(uint256 => address) public counteredBy;
-    /// @notice Subgame results, two bits per claim (`RESOLVED`, `COUNTERED`), 128 claims a word.
+    /// @notice Subgame results, four bits per claim (`RESOLVED`, `COUNTERED`, `COUNTED`, unused),
+    ///         64 claims a word.
     mapping(uint256 => uint256) internal _subgameResults;
     /// @inheritdoc IFaultDisputeGame
     mapping(address => uint256) public credit;
 
     /// @notice The progress of a paginated `resolveClaim`.
-    /// @custom:field seen The number of children processed by earlier pages.
-    /// @custom:field nextIndex The smallest index the next page's first child may have.
-    /// @custom:field leftmostPosition The smallest position of a standing child so far (0: none).
-    /// @custom:field leftmostClaimant The claimant of that child.
+    /// @custom:field seen The number of children counted by earlier pages.
+    /// @custom:field leftmostIndex The index of the left-most standing child so far.
+    /// @custom:field leftmostPosition Its position (0: no standing child so far).
+    /// @custom:field leftmostClaimant Its claimant.
     struct ResolutionCheckpoint {
         uint32 seen;
-        uint32 nextIndex;
+        uint32 leftmostIndex;
         uint64 leftmostPosition;
         address leftmostClaimant;
     }
@@ -117,7 +121,7 @@ contract FaultDisputeGame is IFaultDisputeGame {
     /// @param _gameType The game type this implementation plays.
     /// @param _maxGameDepth The depth of the leaves, at most 62.
     /// @param _splitDepth The split depth, `0 < _splitDepth < _maxGameDepth`.
-    /// @param _maxClockDuration Each side's clock in seconds, non-zero and `>= 2 * _clockExtension`.
+    /// @param _maxClockDuration Each side's clock in seconds, `>= 2 * _clockExtension`.
     /// @param _clockExtension The clock extension in seconds.
     /// @param _withdrawalDelay Seconds between resolution and credit withdrawal.
     /// @param _baseBond The root claim's bond in wei.
@@ -138,11 +142,11 @@ contract FaultDisputeGame is IFaultDisputeGame {
         IAnchorStateRegistry _anchorRegistry,
         address _factory
     ) {
-        if (_maxGameDepth > 62) revert MaxDepthTooLarge();
         if (_splitDepth == 0 || _splitDepth >= _maxGameDepth) revert InvalidSplitDepth();
-        if (_maxClockDuration == 0 || uint256(_clockExtension) * 2 > _maxClockDuration) {
-            revert InvalidClockExtension();
-        }
+        if (_maxGameDepth > 62) revert MaxDepthTooLarge();
+        if (uint256(_clockExtension) * 2 > _maxClockDuration) revert InvalidClockExtension();
+        // The deepest bond must not overflow (checked arithmetic: Panic(0x11)).
+        _baseBond + _maxGameDepth * _bondIncrement;
         if (address(_verifier) == address(0) || address(_anchorRegistry) == address(0) || _factory == address(0)) {
             revert ZeroAddress();
         }
@@ -203,17 +207,17 @@ contract FaultDisputeGame is IFaultDisputeGame {
         if (status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
         uint256 index = _claimCount;
         if (_parentIndex >= index || claimDigest[_parentIndex] != _disputed) revert InvalidDisputedClaimIndex();
-        if (index == LibClaimMeta.NO_PARENT) revert TooManyClaims();
-        if (_parentIndex == 0 && !_isAttack) revert CannotDefendRootClaim();
 
         PackedClaimMeta parentMeta = _claimMeta[_parentIndex];
         Position nextPosition = parentMeta.position().move(_isAttack);
         uint256 nextDepth = nextPosition.depth();
         if (nextDepth > MAX_GAME_DEPTH) revert GameDepthExceeded();
+        if (_parentIndex == 0 && !_isAttack) revert CannotDefendRootClaim();
         if (msg.value != _bond(nextDepth)) revert IncorrectBondAmount();
 
         uint64 nextDuration = _challengerDuration(parentMeta);
         if (nextDuration == MAX_CLOCK_DURATION) revert ClockTimeExceeded();
+        if (index == LibClaimMeta.NO_PARENT) revert TooManyClaims();
         // Extension: the mover's side keeps at least `ext` seconds for its next action, twice the
         // standard extension before the first bottom-layer claim and before the step.
         uint64 extension =
@@ -249,13 +253,13 @@ contract FaultDisputeGame is IFaultDisputeGame {
     {
         if (status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
         if (_claimIndex >= _claimCount || claimDigest[_claimIndex] != _digest(_parent.claim, _parent.claimant)) {
-            revert ClaimRefMismatch(_claimIndex);
+            revert InvalidClaimRef();
         }
         PackedClaimMeta meta = _claimMeta[_claimIndex];
         Position position = meta.position();
-        if (position.depth() != MAX_GAME_DEPTH) revert StepNotAtMaxDepth();
-        if (_challengerDuration(meta) == MAX_CLOCK_DURATION) revert ClockTimeExceeded();
+        if (position.depth() != MAX_GAME_DEPTH) revert InvalidParent();
         if (counteredBy[_claimIndex] != address(0)) revert DuplicateStep();
+        if (_challengerDuration(meta) == MAX_CLOCK_DURATION) revert ClockTimeExceeded();
 
         uint256 leafIndex = position.indexAtDepth();
         bytes32 preState;
@@ -292,68 +296,81 @@ contract FaultDisputeGame is IFaultDisputeGame {
     ////////////////////////////////////////////////////////////////
 
     /// @inheritdoc IFaultDisputeGame
-    /// @dev `_children` is the next page of the claim's children in strictly increasing index
-    ///      order, each resolved. A page that does not reach the child count is checkpointed;
-    ///      the page that does resolves the claim: countered iff stepped or a child stands; the
+    /// @dev `_children` is a page of the claim's children in strictly increasing index order,
+    ///      each resolved and not counted by an earlier page. A page that does not reach the
+    ///      child count marks its children as counted (`COUNTED`) and updates the checkpoint; the
+    ///      page that reaches it resolves the claim: countered iff stepped or a child stands; the
     ///      bond goes to the stepper, else the left-most standing child's claimant (smallest
-    ///      position, earliest on ties), else back to the claimant.
+    ///      position, smallest index on ties), else back to the claimant. Pages may come in any
+    ///      order, so a page that skips a child cannot make the claim unresolvable.
     function resolveClaim(uint256 _claimIndex, ClaimRef calldata _subject, ChildRef[] calldata _children) external {
         if (status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
         uint256 count = _claimCount;
         if (_claimIndex >= count || claimDigest[_claimIndex] != _digest(_subject.claim, _subject.claimant)) {
-            revert ClaimRefMismatch(_claimIndex);
+            revert InvalidClaimRef();
         }
-        if (_result(_claimIndex) & RESOLVED != 0) revert ClaimAlreadyResolved();
         PackedClaimMeta meta = _claimMeta[_claimIndex];
         if (_challengerDuration(meta) < MAX_CLOCK_DURATION) revert ClockNotExpired();
+        if (_result(_claimIndex) & RESOLVED != 0) revert ClaimAlreadyResolved();
 
         ResolutionCheckpoint storage checkpoint = _checkpoints[_claimIndex];
         uint256 seen = checkpoint.seen;
-        uint256 nextIndex = checkpoint.nextIndex;
+        uint256 leftmostIndex = checkpoint.leftmostIndex;
         uint256 leftmostPosition = checkpoint.leftmostPosition;
         address leftmostClaimant;
         if (leftmostPosition != 0) leftmostClaimant = checkpoint.leftmostClaimant;
 
         uint256 total = meta.childCount();
         uint256 pageLength = _children.length;
-        if (pageLength > total - seen || (pageLength == 0 && seen != total)) revert OutOfOrderResolution();
+        // Only a page that leaves children for later marks its children; distinct unmarked
+        // children number `total - seen`, so no page can count more than that.
+        bool partialPage = seen + pageLength < total;
+        if (pageLength == 0 && partialPage) revert InvalidChildRef();
 
+        uint256 minIndex = 0;
         for (uint256 i = 0; i < pageLength; ++i) {
             ChildRef calldata child = _children[i];
             uint256 childIndex = child.index;
-            if (childIndex < nextIndex || childIndex >= count) revert OutOfOrderResolution();
+            if (childIndex < minIndex || childIndex >= count) revert InvalidChildRef();
             PackedClaimMeta childMeta = _claimMeta[childIndex];
-            if (childMeta.parentIndex() != _claimIndex) revert OutOfOrderResolution();
-            if (claimDigest[childIndex] != _digest(child.claim, child.claimant)) revert ClaimRefMismatch(childIndex);
-            uint256 childResult = _result(childIndex);
+            if (childMeta.parentIndex() != _claimIndex) revert InvalidChildRef();
+            if (claimDigest[childIndex] != _digest(child.claim, child.claimant)) revert InvalidChildRef();
+            uint256 word = childIndex >> 6;
+            uint256 shift = (childIndex & 63) << 2;
+            uint256 childResult = _subgameResults[word] >> shift;
+            if (childResult & COUNTED != 0) revert InvalidChildRef();
             if (childResult & RESOLVED == 0) revert OutOfOrderResolution();
+            if (partialPage) _subgameResults[word] |= COUNTED << shift;
             if (childResult & COUNTERED == 0) {
                 uint256 childPosition = childMeta.position().raw();
-                if (leftmostPosition == 0 || childPosition < leftmostPosition) {
+                if (
+                    leftmostPosition == 0 || childPosition < leftmostPosition
+                        || (childPosition == leftmostPosition && childIndex < leftmostIndex)
+                ) {
                     leftmostPosition = childPosition;
+                    leftmostIndex = childIndex;
                     leftmostClaimant = child.claimant;
                 }
             }
-            nextIndex = childIndex + 1;
+            minIndex = childIndex + 1;
         }
 
-        seen += pageLength;
-        if (seen < total) {
-            checkpoint.seen = uint32(seen);
-            checkpoint.nextIndex = uint32(nextIndex);
+        if (partialPage) {
+            checkpoint.seen = uint32(seen + pageLength);
+            checkpoint.leftmostIndex = uint32(leftmostIndex);
             checkpoint.leftmostPosition = uint64(leftmostPosition);
             checkpoint.leftmostClaimant = leftmostClaimant;
             return;
         }
         // An earlier page left a checkpoint: clear it.
-        if (seen != pageLength) delete _checkpoints[_claimIndex];
+        if (seen != 0) delete _checkpoints[_claimIndex];
 
         address stepper = counteredBy[_claimIndex];
         bool countered = stepper != address(0) || leftmostPosition != 0;
         address recipient = stepper != address(0) ? stepper : (leftmostPosition != 0 ? leftmostClaimant : _subject.claimant);
         uint256 bond = _bond(meta.position().depth());
 
-        _subgameResults[_claimIndex >> 7] |= (countered ? RESOLVED | COUNTERED : RESOLVED) << ((_claimIndex & 127) << 1);
+        _subgameResults[_claimIndex >> 6] |= (countered ? RESOLVED | COUNTERED : RESOLVED) << ((_claimIndex & 63) << 2);
         credit[recipient] += bond;
         emit ClaimResolved(_claimIndex, countered, recipient, bond);
     }
@@ -364,7 +381,7 @@ contract FaultDisputeGame is IFaultDisputeGame {
     function resolve() external returns (GameStatus status_) {
         if (status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
         uint256 rootResult = _result(0);
-        if (rootResult & RESOLVED == 0) revert RootNotResolved();
+        if (rootResult & RESOLVED == 0) revert OutOfOrderResolution();
 
         status_ = rootResult & COUNTERED != 0 ? GameStatus.CHALLENGER_WINS : GameStatus.DEFENDER_WINS;
         status = status_;
@@ -423,17 +440,25 @@ contract FaultDisputeGame is IFaultDisputeGame {
 
     /// @notice The progress of a paginated `resolveClaim` on claim `_index` (all zero if none).
     /// @param _index The claim index.
-    /// @return seen_ The number of children processed so far.
-    /// @return nextIndex_ The smallest index the next page's first child may have.
-    /// @return leftmostPosition_ The smallest position of a standing child so far (0: none).
-    /// @return leftmostClaimant_ The claimant of that child.
+    /// @return seen_ The number of children counted so far.
+    /// @return leftmostIndex_ The index of the left-most standing child so far.
+    /// @return leftmostPosition_ Its position (0: no standing child so far).
+    /// @return leftmostClaimant_ Its claimant.
     function resolutionCheckpoint(uint256 _index)
         external
         view
-        returns (uint32 seen_, uint32 nextIndex_, uint64 leftmostPosition_, address leftmostClaimant_)
+        returns (uint32 seen_, uint32 leftmostIndex_, uint64 leftmostPosition_, address leftmostClaimant_)
     {
         ResolutionCheckpoint storage checkpoint = _checkpoints[_index];
-        return (checkpoint.seen, checkpoint.nextIndex, checkpoint.leftmostPosition, checkpoint.leftmostClaimant);
+        return (checkpoint.seen, checkpoint.leftmostIndex, checkpoint.leftmostPosition, checkpoint.leftmostClaimant);
+    }
+
+    /// @notice Whether claim `_index` was counted by an unfinished page of its parent's
+    ///         `resolveClaim` (so it must not be given again).
+    /// @param _index The claim index.
+    /// @return counted_ True iff counted by an earlier page.
+    function countedByParent(uint256 _index) external view returns (bool counted_) {
+        counted_ = _result(_index) & COUNTED != 0;
     }
 
     /// @inheritdoc IFaultDisputeGame
@@ -528,9 +553,9 @@ contract FaultDisputeGame is IFaultDisputeGame {
         duration_ = elapsed > MAX_CLOCK_DURATION ? MAX_CLOCK_DURATION : uint64(elapsed);
     }
 
-    /// @notice The two result bits of claim `_index`.
+    /// @notice The result bits (`RESOLVED`, `COUNTERED`, `COUNTED`) of claim `_index`.
     function _result(uint256 _index) internal view returns (uint256 result_) {
-        result_ = (_subgameResults[_index >> 7] >> ((_index & 127) << 1)) & 3;
+        result_ = (_subgameResults[_index >> 6] >> ((_index & 63) << 2)) & 7;
     }
 
     /// @notice Opens the chain claim that gives the other end of a step against the max-depth
@@ -548,17 +573,15 @@ contract FaultDisputeGame is IFaultDisputeGame {
         view
         returns (bytes32 claim_, uint256 depth_)
     {
-        if (claimDigest[_stateIndex] != _digest(_state.claim, _state.claimant)) revert ClaimRefMismatch(_stateIndex);
-        if (Position.unwrap(_claimMeta[_stateIndex].position()) != Position.unwrap(_expected)) {
-            revert InvalidStepAncestor();
-        }
+        if (claimDigest[_stateIndex] != _digest(_state.claim, _state.claimant)) revert InvalidPrestate();
+        if (Position.unwrap(_claimMeta[_stateIndex].position()) != Position.unwrap(_expected)) revert InvalidPrestate();
         depth_ = _expected.depth();
         // Walk up `MAX_GAME_DEPTH - depth_` parent links from the stepped claim.
         uint256 ancestor = _meta.parentIndex();
         for (uint256 k = MAX_GAME_DEPTH - depth_; k > 1; --k) {
             ancestor = _claimMeta[ancestor].parentIndex();
         }
-        if (ancestor != _stateIndex) revert InvalidStepAncestor();
+        if (ancestor != _stateIndex) revert InvalidPrestate();
         claim_ = _state.claim;
     }
 }

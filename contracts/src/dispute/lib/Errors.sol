@@ -15,7 +15,7 @@ error InvalidSplitDepth();
 /// @notice `maxGameDepth` is larger than 62 (positions must fit in 64 bits).
 error MaxDepthTooLarge();
 
-/// @notice `maxClockDuration` is zero or smaller than twice `clockExtension`.
+/// @notice `maxClockDuration` is smaller than twice `clockExtension`.
 error InvalidClockExtension();
 
 /// @notice A required address (verifier, anchor registry, factory, owner) is zero.
@@ -56,7 +56,7 @@ error CannotDefendRootClaim();
 error GameDepthExceeded();
 
 /// @notice A step was made against a claim that is not at `MAX_GAME_DEPTH`.
-error StepNotAtMaxDepth();
+error InvalidParent();
 
 /// @notice The countering side's clock has run out for this claim.
 error ClockTimeExceeded();
@@ -64,16 +64,16 @@ error ClockTimeExceeded();
 /// @notice The game already holds `type(uint32).max` claims.
 error TooManyClaims();
 
-/// @notice A claim index is out of range.
+/// @notice A claim index given to a view is out of range.
 /// @param index The index that was given.
 error InvalidClaimIndex(uint256 index);
 
-/// @notice A `ClaimRef`/`ChildRef` does not open the stored digest of claim `index`.
-/// @param index The claim whose digest did not match.
-error ClaimRefMismatch(uint256 index);
+/// @notice A `ClaimRef` does not open the stored digest of its claim (or the claim does not exist).
+error InvalidClaimRef();
 
-/// @notice The claim given as the other end of a step is not the required chain ancestor.
-error InvalidStepAncestor();
+/// @notice The chain claim given as the other end of a step does not open its digest, is not
+///         at the required trace ancestor position, or is not an ancestor of the stepped claim.
+error InvalidPrestate();
 
 /// @notice The step agrees with the claim it was meant to counter.
 error ValidStep();
@@ -88,17 +88,16 @@ error DuplicateStep();
 /// @notice The countering side's clock for this claim has not run out yet.
 error ClockNotExpired();
 
-/// @notice The children given to `resolveClaim` are not a valid next page of the claim's
-///         children: not strictly increasing (across pages too), not children of the claim,
-///         not resolved yet, more than the children left, or an empty page that does not
-///         finish the claim.
+/// @notice A `ChildRef` given to `resolveClaim` is not a child of the claim, does not open its
+///         digest, does not follow the previous child of the page in index order, or was
+///         counted by an earlier page; or the page is empty and does not finish the claim.
+error InvalidChildRef();
+
+/// @notice A child's subgame (or, for `resolve`, the root's) is not resolved yet.
 error OutOfOrderResolution();
 
 /// @notice The claim's subgame is already resolved.
 error ClaimAlreadyResolved();
-
-/// @notice `resolve` was called before the root claim's subgame was resolved.
-error RootNotResolved();
 
 /// @notice Credit cannot be claimed before the game is resolved.
 error GameNotResolved();

@@ -18,12 +18,12 @@ contract ToyStepVerifier is IStepVerifier {
     }
 
     /// @inheritdoc IStepVerifier
-    /// @dev The witness is `abi.encode(step, remaining, acc)` of the pre-state (exactly 96 bytes);
-    ///      reverts with `InvalidWitness` otherwise. `_traceIndex` is not used by the toy VM.
+    /// @dev The witness is `abi.encode(step, remaining, acc)` of the pre-state: reverts with
+    ///      `InvalidWitness` unless it is exactly 96 bytes and `keccak256(witness) == _preState`.
+    ///      `_traceIndex` is not used by the toy VM.
     function step(bytes32 _preState, uint256, bytes calldata _witness) external pure returns (bytes32 postState_) {
-        if (_witness.length != 96) revert InvalidWitness();
+        if (_witness.length != 96 || keccak256(_witness) != _preState) revert InvalidWitness();
         (uint256 stepNumber, uint256 remaining, bytes32 acc) = abi.decode(_witness, (uint256, uint256, bytes32));
-        if (toyState(stepNumber, remaining, acc) != _preState) revert InvalidWitness();
         if (remaining == 0) return _preState;
         postState_ = toyState(stepNumber + 1, remaining - 1, keccak256(abi.encode(acc, stepNumber)));
     }
