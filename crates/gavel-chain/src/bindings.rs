@@ -1,0 +1,33 @@
+//! Contract bindings generated from the committed artifacts (`contracts/artifacts/*.json`:
+//! ABI, creation and runtime bytecode). Rebuilt whenever an artifact changes.
+//!
+//! Each module has the call types (`moveCall`, ...), events (`Move`, ...), errors and the
+//! `…Errors` / `…Events` enums, plus `BYTECODE` for the deployable contracts.
+
+#![allow(missing_docs, clippy::too_many_arguments)]
+
+use alloy::sol;
+
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    FaultDisputeGame,
+    "../../contracts/artifacts/FaultDisputeGame.json"
+);
+
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    DisputeGameFactory,
+    "../../contracts/artifacts/DisputeGameFactory.json"
+);
+
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    AnchorStateRegistry,
+    "../../contracts/artifacts/AnchorStateRegistry.json"
+);
+
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    ToyStepVerifier,
+    "../../contracts/artifacts/ToyStepVerifier.json"
+);
