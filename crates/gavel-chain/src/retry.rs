@@ -67,3 +67,77 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    fn fast(max_attempts: u32) -> RetryPolicy {
+        RetryPolicy {
+            max_attempts,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(2),
+        }
+    }
+
+    fn transient() -> ChainError {
+        ChainError::Timeout {
+            op: "test",
+            secs: 1,
+        }
+    }
+
+    #[tokio::test]
+    async fn retries_transient_errors_until_success() {
+        let calls = Cell::new(0);
+        let r = retry(&fast(5), || {
+            calls.set(calls.get() + 1);
+            let n = calls.get();
+            async move { if n < 3 { Err(transient()) } else { Ok(n) } }
+        })
+        .await;
+        assert_eq!(r.unwrap(), 3);
+    }
+
+    #[tokio::test]
+    async fn gives_up_after_max_attempts() {
+        let calls = Cell::new(0);
+        let r: Result<(), _> = retry(&fast(4), || {
+            calls.set(calls.get() + 1);
+            async { Err(transient()) }
+        })
+        .await;
+        assert!(matches!(r, Err(ChainError::Timeout { .. })));
+        assert_eq!(calls.get(), 4);
+    }
+
+    #[tokio::test]
+    async fn never_retries_permanent_errors() {
+        let calls = Cell::new(0);
+        let r: Result<(), _> = retry(&fast(5), || {
+            calls.set(calls.get() + 1);
+            async {
+                Err(ChainError::Reverted {
+                    data: Default::default(),
+                })
+            }
+        })
+        .await;
+        assert!(r.is_err());
+        assert_eq!(calls.get(), 1);
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let p = RetryPolicy {
+            max_attempts: 10,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(350),
+        };
+        assert_eq!(p.backoff(1), Duration::from_millis(100));
+        assert_eq!(p.backoff(2), Duration::from_millis(200));
+        assert_eq!(p.backoff(3), Duration::from_millis(350));
+        assert_eq!(p.backoff(60), Duration::from_millis(350));
+    }
+}

@@ -22,6 +22,16 @@ const TRANSIENT_MESSAGES: &[&str] = &[
     "busy",
 ];
 
+/// Simulation failures that are halts of the EVM rather than node problems.
+const HALT_MESSAGES: &[&str] = &[
+    "evm error",
+    "invalid opcode",
+    "out of gas",
+    "stack underflow",
+    "stack overflow",
+    "invalid jump",
+];
+
 /// Turns an alloy transport error of operation `op` into a [`ChainError`].
 pub(crate) fn classify(op: &'static str, err: TransportError) -> ChainError {
     match err {
@@ -34,6 +44,13 @@ pub(crate) fn classify(op: &'static str, err: TransportError) -> ChainError {
             // Some nodes report a revert without data (e.g. `revert()` with no reason).
             if lower.contains("execution reverted") || lower == "reverted" {
                 return ChainError::Reverted { data: Bytes::new() };
+            }
+            // A halt during simulation (invalid opcode, out of gas, ...): anvil says "EVM error
+            // InvalidFEOpcode", geth "invalid opcode: INVALID".
+            if matches!(op, "eth_call" | "eth_estimateGas")
+                && HALT_MESSAGES.iter().any(|m| lower.contains(m))
+            {
+                return ChainError::Halted { reason: message };
             }
             let transient =
                 payload.is_retry_err() || TRANSIENT_MESSAGES.iter().any(|m| lower.contains(m));
@@ -125,4 +142,85 @@ pub(crate) fn is_already_known(err: &ChainError) -> bool {
         let lower = message.to_ascii_lowercase();
         lower.contains("already known") || lower.contains("already imported")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A JSON-RPC error object as a node would send it.
+    fn node_error(code: i64, message: &'static str, data: Option<&str>) -> TransportError {
+        let json = match data {
+            Some(d) => format!(r#"{{"code":{code},"message":"{message}","data":{d}}}"#),
+            None => format!(r#"{{"code":{code},"message":"{message}"}}"#),
+        };
+        RpcError::ErrorResp(serde_json::from_str(&json).unwrap())
+    }
+
+    #[test]
+    fn revert_data_is_extracted() {
+        let e = classify(
+            "eth_call",
+            node_error(3, "execution reverted", Some("\"0xdeadbeef\"")),
+        );
+        assert_eq!(
+            e.revert_data().map(|d| d.to_vec()),
+            Some(vec![0xde, 0xad, 0xbe, 0xef])
+        );
+        let e = classify("eth_call", node_error(-32000, "execution reverted", None));
+        assert_eq!(e.revert_data().map(|d| d.len()), Some(0));
+    }
+
+    #[test]
+    fn halts_during_simulation_are_halts() {
+        let e = classify(
+            "eth_estimateGas",
+            node_error(-32603, "EVM error InvalidFEOpcode", None),
+        );
+        assert!(matches!(e, ChainError::Halted { .. }), "{e:?}");
+    }
+
+    #[test]
+    fn nonce_races_and_rate_limits_are_transient() {
+        let e = classify(
+            "eth_sendRawTransaction",
+            node_error(-32000, "nonce too low", None),
+        );
+        assert!(e.is_transient() && is_nonce_used(&e));
+        let e = classify(
+            "eth_sendRawTransaction",
+            node_error(-32000, "already known", None),
+        );
+        assert!(e.is_transient() && is_already_known(&e));
+        let e = classify("eth_getLogs", node_error(429, "rate limited", None));
+        assert!(e.is_transient());
+    }
+
+    #[test]
+    fn bad_requests_are_permanent() {
+        let e = classify("eth_getLogs", node_error(-32602, "invalid params", None));
+        assert!(!e.is_transient());
+        let e = classify("eth_call", RpcError::NullResp);
+        assert!(matches!(e, ChainError::BadAnswer { .. }));
+    }
+
+    #[test]
+    fn transport_failures_are_classified_by_status() {
+        assert!(classify("x", TransportErrorKind::http_error(503, String::new())).is_transient());
+        assert!(classify("x", TransportErrorKind::http_error(502, String::new())).is_transient());
+        assert!(!classify("x", TransportErrorKind::http_error(401, String::new())).is_transient());
+        assert!(classify("x", TransportErrorKind::custom_str("connection reset")).is_transient());
+        assert!(!classify("x", TransportErrorKind::non_retryable_str("bad")).is_transient());
+    }
+
+    #[test]
+    fn range_errors_are_recognized() {
+        let e = classify(
+            "eth_getLogs",
+            node_error(-32005, "query returned more than 10000 results", None),
+        );
+        assert!(is_range_too_large(&e));
+        let e = classify("eth_getLogs", node_error(-32602, "invalid params", None));
+        assert!(!is_range_too_large(&e));
+    }
 }
