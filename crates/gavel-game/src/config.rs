@@ -23,7 +23,9 @@ pub enum ConfigError {
     #[error("MaxDepthTooLarge: max depth {0} exceeds {MAX_DEPTH_LIMIT}")]
     MaxDepthTooLarge(u32),
     /// `2 · clock_extension > max_clock_duration`.
-    #[error("InvalidClockExtension: twice the extension {extension} exceeds the max clock {max_clock}")]
+    #[error(
+        "InvalidClockExtension: twice the extension {extension} exceeds the max clock {max_clock}"
+    )]
     InvalidClockExtension {
         /// The configured extension.
         extension: u64,
@@ -123,7 +125,11 @@ impl GameConfig {
     /// action is the first bottom-layer claim or the step, which need tracing or a witness.
     pub fn extension_for(&self, new_depth: u32) -> u64 {
         let doubled = new_depth + 1 == self.split_depth || new_depth + 1 == self.max_depth;
-        if doubled { self.clock_extension.saturating_mul(2) } else { self.clock_extension }
+        if doubled {
+            self.clock_extension.saturating_mul(2)
+        } else {
+            self.clock_extension
+        }
     }
 }
 
@@ -137,7 +143,10 @@ mod tests {
         c.validate().unwrap();
         assert_eq!(c.required_bond(Position::ROOT), c.base_bond);
         let deep = Position::from_depth_index(10, 3).unwrap();
-        assert_eq!(c.required_bond(deep), c.base_bond + c.bond_increment * U256::from(10));
+        assert_eq!(
+            c.required_bond(deep),
+            c.base_bond + c.bond_increment * U256::from(10)
+        );
     }
 
     #[test]
@@ -145,9 +154,15 @@ mod tests {
         let ok = GameConfig::toy_default();
         let mut c = ok.clone();
         c.split_depth = 0;
-        assert_eq!(c.validate().unwrap_err().solidity_name(), "InvalidSplitDepth");
+        assert_eq!(
+            c.validate().unwrap_err().solidity_name(),
+            "InvalidSplitDepth"
+        );
         c.split_depth = c.max_depth;
-        assert_eq!(c.validate().unwrap_err().solidity_name(), "InvalidSplitDepth");
+        assert_eq!(
+            c.validate().unwrap_err().solidity_name(),
+            "InvalidSplitDepth"
+        );
         let mut c = ok.clone();
         c.max_depth = 63;
         assert_eq!(c.validate(), Err(ConfigError::MaxDepthTooLarge(63)));
@@ -155,9 +170,15 @@ mod tests {
         c.validate().unwrap();
         let mut c = ok.clone();
         c.clock_extension = c.max_clock_duration / 2 + 1;
-        assert_eq!(c.validate().unwrap_err().solidity_name(), "InvalidClockExtension");
+        assert_eq!(
+            c.validate().unwrap_err().solidity_name(),
+            "InvalidClockExtension"
+        );
         c.clock_extension = u64::MAX;
-        assert_eq!(c.validate().unwrap_err().solidity_name(), "InvalidClockExtension");
+        assert_eq!(
+            c.validate().unwrap_err().solidity_name(),
+            "InvalidClockExtension"
+        );
         c.clock_extension = c.max_clock_duration / 2;
         c.validate().unwrap();
         let mut c = ok;

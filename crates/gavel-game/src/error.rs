@@ -116,7 +116,9 @@ impl GameError {
 
     /// The game error with Solidity name `name`, if the game defines it.
     pub fn from_solidity_name(name: &str) -> Option<GameError> {
-        GameError::GAME_ERRORS.into_iter().find(|e| e.solidity_name() == name)
+        GameError::GAME_ERRORS
+            .into_iter()
+            .find(|e| e.solidity_name() == name)
     }
 }
 
@@ -126,9 +128,15 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_are_unique() {
-        let mut names: Vec<_> = GameError::GAME_ERRORS.iter().map(|e| e.solidity_name()).collect();
+        let mut names: Vec<_> = GameError::GAME_ERRORS
+            .iter()
+            .map(|e| e.solidity_name())
+            .collect();
         for e in GameError::GAME_ERRORS {
-            assert_eq!(GameError::from_solidity_name(e.solidity_name()), Some(e.clone()));
+            assert_eq!(
+                GameError::from_solidity_name(e.solidity_name()),
+                Some(e.clone())
+            );
             // Display starts with the Solidity name so logs are greppable by it.
             assert!(e.to_string().starts_with(e.solidity_name()));
         }

@@ -83,7 +83,11 @@ impl Position {
     /// the root: `p >> trailingOnes(p)`, or the root when `p` is all ones (that shift gives 0).
     pub const fn trace_ancestor(self) -> Position {
         let shifted = self.0 >> self.0.trailing_ones();
-        if shifted == 0 { Position::ROOT } else { Position(shifted) }
+        if shifted == 0 {
+            Position::ROOT
+        } else {
+            Position(shifted)
+        }
     }
 
     /// Whether `self` lies in the subtree rooted at `ancestor` (or is `ancestor`).
@@ -95,7 +99,13 @@ impl Position {
 
 impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (depth {}, index {})", self.0, self.depth(), self.index_at_depth())
+        write!(
+            f,
+            "{} (depth {}, index {})",
+            self.0,
+            self.depth(),
+            self.index_at_depth()
+        )
     }
 }
 
@@ -134,7 +144,10 @@ mod tests {
         assert_eq!(Position(16).right_index(2), Position(16));
         assert_eq!(Position::from_depth_index(2, 4), None);
         assert_eq!(Position::from_depth_index(128, 0), None);
-        assert_eq!(Position::from_depth_index(127, 5), Some(Position((1 << 127) | 5)));
+        assert_eq!(
+            Position::from_depth_index(127, 5),
+            Some(Position((1 << 127) | 5))
+        );
         let _ = Position(u128::MAX).move_(false);
         let _ = Position(u128::MAX).right_index(200);
     }

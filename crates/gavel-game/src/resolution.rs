@@ -39,7 +39,11 @@ impl GameState {
             return Err(GameError::GameNotInProgress);
         }
         let root = self.outcome(0).ok_or(GameError::OutOfOrderResolution)?;
-        let status = if root.countered { GameStatus::ChallengerWins } else { GameStatus::DefenderWins };
+        let status = if root.countered {
+            GameStatus::ChallengerWins
+        } else {
+            GameStatus::DefenderWins
+        };
         self.finish(status, now);
         Ok(status)
     }
@@ -75,9 +79,21 @@ fn subgame_outcome(
         .map(|(c, _)| &claims[c])
         .min_by_key(|c| c.position);
     match (claim.countered_by, leftmost) {
-        (Some(stepper), _) => ClaimOutcome { countered: true, recipient: stepper, bond },
-        (None, Some(child)) => ClaimOutcome { countered: true, recipient: child.claimant, bond },
-        (None, None) => ClaimOutcome { countered: false, recipient: claim.claimant, bond },
+        (Some(stepper), _) => ClaimOutcome {
+            countered: true,
+            recipient: stepper,
+            bond,
+        },
+        (None, Some(child)) => ClaimOutcome {
+            countered: true,
+            recipient: child.claimant,
+            bond,
+        },
+        (None, None) => ClaimOutcome {
+            countered: false,
+            recipient: claim.claimant,
+            bond,
+        },
     }
 }
 
@@ -114,5 +130,9 @@ pub fn resolve_all(game: &GameState) -> Resolution {
     } else {
         GameStatus::DefenderWins
     };
-    Resolution { status, per_claim, credits }
+    Resolution {
+        status,
+        per_claim,
+        credits,
+    }
 }

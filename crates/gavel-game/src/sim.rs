@@ -66,7 +66,13 @@ pub struct SimParams {
 
 impl SimParams {
     /// A toy-VM game with the default configuration and 40 play rounds.
-    pub fn toy(seed: u64, trace_length: u64, honest_root: bool, divergence: u64, adversaries: Vec<Strategy>) -> Self {
+    pub fn toy(
+        seed: u64,
+        trace_length: u64,
+        honest_root: bool,
+        divergence: u64,
+        adversaries: Vec<Strategy>,
+    ) -> Self {
         SimParams {
             config: GameConfig::toy_default(),
             seed,
@@ -129,19 +135,43 @@ pub fn apply_action(
     now: u64,
 ) -> Result<Applied, GameError> {
     match action {
-        Action::Move { parent_index, claim, is_attack, bond } => {
+        Action::Move {
+            parent_index,
+            claim,
+            is_attack,
+            bond,
+        } => {
             let index = game.apply_move(*parent_index, *claim, *is_attack, actor, *bond, now)?;
             Ok(Applied::Moved { index, bond: *bond })
         }
-        Action::Step { claim_index, is_attack, state_index, witness, .. } => {
-            game.step(*claim_index, *is_attack, *state_index, witness, verifier, actor, now)?;
+        Action::Step {
+            claim_index,
+            is_attack,
+            state_index,
+            witness,
+            ..
+        } => {
+            game.step(
+                *claim_index,
+                *is_attack,
+                *state_index,
+                witness,
+                verifier,
+                actor,
+                now,
+            )?;
             Ok(Applied::Stepped)
         }
-        Action::ResolveClaim { claim_index } => game.resolve_claim(*claim_index, now).map(Applied::ClaimResolved),
+        Action::ResolveClaim { claim_index } => game
+            .resolve_claim(*claim_index, now)
+            .map(Applied::ClaimResolved),
         Action::Resolve => game.resolve(now).map(Applied::Resolved),
         Action::ClaimCredit { recipient } => {
             let amount = game.claim_credit(*recipient, now)?;
-            Ok(Applied::CreditClaimed { recipient: *recipient, amount })
+            Ok(Applied::CreditClaimed {
+                recipient: *recipient,
+                amount,
+            })
         }
     }
 }
@@ -199,10 +229,16 @@ impl SimReport {
     pub fn violations(&self) -> Vec<String> {
         let mut v = self.honest_failures.clone();
         if self.status != self.expected {
-            v.push(format!("honest side lost: status {:?}, expected {:?}", self.status, self.expected));
+            v.push(format!(
+                "honest side lost: status {:?}, expected {:?}",
+                self.status, self.expected
+            ));
         }
         if self.honest_received < self.honest_paid {
-            v.push(format!("honest bond lost: paid {} wei, received {} wei", self.honest_paid, self.honest_received));
+            v.push(format!(
+                "honest bond lost: paid {} wei, received {} wei",
+                self.honest_paid, self.honest_received
+            ));
         }
         if self.total_paid != self.total_paid_out || !self.final_balance.is_zero() {
             v.push(format!(
@@ -244,9 +280,19 @@ impl Simulation {
         let max = params.config.max_depth;
         let honest = ToyTrace::new(params.starting_root, params.trace_length, max)?;
         let salt = keccak256([b"gavel-liar".as_slice(), &params.seed.to_be_bytes()].concat());
-        let lying =
-            ToyTrace::divergent(params.starting_root, params.trace_length, max, params.divergence, salt)?;
-        Self::with_traces(params, Arc::new(honest), Arc::new(lying), Box::new(ToyVerifier))
+        let lying = ToyTrace::divergent(
+            params.starting_root,
+            params.trace_length,
+            max,
+            params.divergence,
+            salt,
+        )?;
+        Self::with_traces(
+            params,
+            Arc::new(honest),
+            Arc::new(lying),
+            Box::new(ToyVerifier),
+        )
     }
 
     /// A game over any VM: `honest` and `lying` traces and the matching verifier.
@@ -262,7 +308,13 @@ impl Simulation {
         } else {
             (adversary_address(0), honest_root(&*lying, max)?)
         };
-        let state = GameState::new(params.config.clone(), honest.absolute_prestate(), creator, root, GENESIS_TIME)?;
+        let state = GameState::new(
+            params.config.clone(),
+            honest.absolute_prestate(),
+            creator,
+            root,
+            GENESIS_TIME,
+        )?;
         let mut seeds = ChaCha8Rng::seed_from_u64(params.seed ^ 0x5eed_ad5e);
         let adversaries = params
             .adversaries
@@ -270,7 +322,10 @@ impl Simulation {
             .enumerate()
             .map(|(i, s)| {
                 let address = adversary_address(i);
-                (address, make_adversary(s, address, seeds.random(), lying.clone()))
+                (
+                    address,
+                    make_adversary(s, address, seeds.random(), lying.clone()),
+                )
             })
             .collect();
         let mut paid = BTreeMap::new();
@@ -332,15 +387,18 @@ impl Simulation {
         let actions = match self.honest.next_actions(&self.state, trace, self.now) {
             Ok(actions) => actions,
             Err(e) => {
-                self.honest_failures.push(format!("solver at {}: {e}", self.now));
-                self.honest.next_actions_lenient(&self.state, trace, self.now)
+                self.honest_failures
+                    .push(format!("solver at {}: {e}", self.now));
+                self.honest
+                    .next_actions_lenient(&self.state, trace, self.now)
             }
         };
         let acted = !actions.is_empty();
         let who = self.honest.address;
         for action in actions {
             if let Err(e) = self.apply(who, action.clone()) {
-                self.honest_failures.push(format!("honest {action:?} rejected at {}: {e}", self.now));
+                self.honest_failures
+                    .push(format!("honest {action:?} rejected at {}: {e}", self.now));
             }
         }
         acted
@@ -352,7 +410,10 @@ impl Simulation {
         let actions = adversary.act(&self.state, &*self.honest_trace, &mut self.rng, self.now);
         for action in actions {
             if let Err(e) = self.apply(who, action) {
-                *self.rejected.entry(e.solidity_name().to_owned()).or_default() += 1;
+                *self
+                    .rejected
+                    .entry(e.solidity_name().to_owned())
+                    .or_default() += 1;
             }
         }
     }
@@ -370,8 +431,13 @@ impl Simulation {
             }
             Ok(_) | Err(_) => {}
         }
-        let logged = result.as_ref().map(Clone::clone).map_err(|e| e.solidity_name().to_owned());
-        self.log.push(LogEntry { time: self.now, actor: who, action, result: logged });
+        let logged = result.clone().map_err(|e| e.solidity_name().to_owned());
+        self.log.push(LogEntry {
+            time: self.now,
+            actor: who,
+            action,
+            result: logged,
+        });
         result.map(|_| ())
     }
 
@@ -409,17 +475,28 @@ impl Simulation {
                 let used = self.state.challenger_duration(i, self.now).ok()?;
                 (used < max).then(|| self.now + (max - used))
             });
-        let payout = self.state.resolved_at().map(|at| at + self.state.config().withdrawal_delay);
-        expiries.chain(payout).filter(|&t| t > self.now).min().unwrap_or(self.now + 1)
+        let payout = self
+            .state
+            .resolved_at()
+            .map(|at| at + self.state.config().withdrawal_delay);
+        expiries
+            .chain(payout)
+            .filter(|&t| t > self.now)
+            .min()
+            .unwrap_or(self.now + 1)
     }
 
     fn report(&self) -> SimReport {
         let honest = self.honest.address;
         let sum = |m: &BTreeMap<Address, U256>| m.values().fold(U256::ZERO, |a, b| a + b);
-        let outcomes: Vec<Option<ClaimOutcome>> =
-            (0..self.state.claims().len()).map(|i| self.state.outcome(i).cloned()).collect();
+        let outcomes: Vec<Option<ClaimOutcome>> = (0..self.state.claims().len())
+            .map(|i| self.state.outcome(i).cloned())
+            .collect();
         let full = resolve_all(&self.state);
-        let resolution_matches = outcomes.iter().zip(&full.per_claim).all(|(o, f)| o.as_ref() == Some(f))
+        let resolution_matches = outcomes
+            .iter()
+            .zip(&full.per_claim)
+            .all(|(o, f)| o.as_ref() == Some(f))
             && self.state.status() == full.status;
         let honest_value = honest_root(&*self.honest_trace, self.state.config().max_depth).ok();
         let expected = if honest_value == Some(self.state.root_claim()) {

@@ -66,7 +66,9 @@ pub enum SolverError {
     #[error("trace: {0}")]
     Trace(#[from] TraceError),
     /// A step would start from a chain claim the honest trace disagrees with (§8 rule 5).
-    #[error("step against claim {claim_index} would start from {found}, the honest pre-state is {expected}")]
+    #[error(
+        "step against claim {claim_index} would start from {found}, the honest pre-state is {expected}"
+    )]
     PoisonedPrestate {
         /// The claim the step would counter.
         claim_index: usize,
@@ -125,7 +127,12 @@ impl HonestSolver {
 
     /// Like [`next_actions`](Self::next_actions) but skipping every counter that fails
     /// instead of failing: how a dishonest player uses the same algorithm over a lying trace.
-    pub fn next_actions_lenient(&self, game: &GameState, trace: &dyn TraceProvider, now: u64) -> Vec<Action> {
+    pub fn next_actions_lenient(
+        &self,
+        game: &GameState,
+        trace: &dyn TraceProvider,
+        now: u64,
+    ) -> Vec<Action> {
         let mut actions = Vec::new();
         for threat in self.threats(game, trace).unwrap_or_default() {
             if let Ok(Some(action)) = self.counter(game, trace, threat, now) {
@@ -138,19 +145,33 @@ impl HonestSolver {
 
     /// `H` of §8 rule 1, by claim index: the root if the trace agrees with it, and every claim
     /// this solver made.
-    pub fn honest_claims(&self, game: &GameState, trace: &dyn TraceProvider) -> Result<Vec<bool>, SolverError> {
+    pub fn honest_claims(
+        &self,
+        game: &GameState,
+        trace: &dyn TraceProvider,
+    ) -> Result<Vec<bool>, SolverError> {
         let root_honest = agrees(game, trace, 0)?;
         Ok(game
             .claims()
             .iter()
             .enumerate()
-            .map(|(i, c)| if i == 0 { root_honest } else { c.claimant == self.address })
+            .map(|(i, c)| {
+                if i == 0 {
+                    root_honest
+                } else {
+                    c.claimant == self.address
+                }
+            })
             .collect())
     }
 
     /// The threats of §8 rule 2 in index order: a dishonest root, and every claim countering
     /// an honest one, except the solver's own claims.
-    pub fn threats(&self, game: &GameState, trace: &dyn TraceProvider) -> Result<Vec<usize>, SolverError> {
+    pub fn threats(
+        &self,
+        game: &GameState,
+        trace: &dyn TraceProvider,
+    ) -> Result<Vec<usize>, SolverError> {
         let honest = self.honest_claims(game, trace)?;
         Ok(game
             .claims()
@@ -200,7 +221,11 @@ impl HonestSolver {
         let proof = trace.step_witness(target.trace_index)?;
         let found = game.pre_state(&target);
         if found != proof.pre_state {
-            return Err(SolverError::PoisonedPrestate { claim_index: i, expected: proof.pre_state, found });
+            return Err(SolverError::PoisonedPrestate {
+                claim_index: i,
+                expected: proof.pre_state,
+                found,
+            });
         }
         let post_claim = game.claims()[target.post_index].claim;
         if target.parent_post_agree == (proof.post_state == post_claim) {

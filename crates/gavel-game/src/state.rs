@@ -98,7 +98,11 @@ impl StepTarget {
     /// The claim index the caller passes as `stateIndex`: the chain claim that is not the
     /// stepped claim itself (`None` for an attack at trace index 0, where it is ignored).
     pub fn state_index(&self) -> Option<usize> {
-        if self.is_attack { self.pre_state_index } else { Some(self.post_index) }
+        if self.is_attack {
+            self.pre_state_index
+        } else {
+            Some(self.post_index)
+        }
     }
 }
 
@@ -223,7 +227,12 @@ impl GameState {
             .parent_index
             .and_then(|p| self.claims.get(p))
             .map_or(0, |p| p.clock_duration);
-        Ok(challenger_duration(&self.config, parent_duration, claim.clock_timestamp, now))
+        Ok(challenger_duration(
+            &self.config,
+            parent_duration,
+            claim.clock_timestamp,
+            now,
+        ))
     }
 
     /// Whether nobody can counter claim `i` any more (its challenger's clock ran out).
@@ -246,7 +255,10 @@ impl GameState {
         if self.status != GameStatus::InProgress {
             return Err(GameError::GameNotInProgress);
         }
-        let parent = self.claims.get(parent_index).ok_or(GameError::InvalidDisputedClaimIndex)?;
+        let parent = self
+            .claims
+            .get(parent_index)
+            .ok_or(GameError::InvalidDisputedClaimIndex)?;
         let position = parent.position.move_(is_attack);
         if position.depth() > self.config.max_depth {
             return Err(GameError::GameDepthExceeded);
@@ -275,15 +287,23 @@ impl GameState {
         self.children.push(Vec::new());
         self.outcomes.push(None);
         self.children[parent_index].push(index);
-        self.claims[parent_index].child_count = self.claims[parent_index].child_count.saturating_add(1);
+        self.claims[parent_index].child_count =
+            self.claims[parent_index].child_count.saturating_add(1);
         self.balance += bond;
         Ok(index)
     }
 
     /// Finds the claims a step against max-depth claim `claim_index` uses (§6), by walking
     /// parent links from the claim's parent up to the required trace ancestor.
-    pub fn step_target(&self, claim_index: usize, is_attack: bool) -> Result<StepTarget, GameError> {
-        let claim = self.claims.get(claim_index).ok_or(GameError::InvalidClaimRef)?;
+    pub fn step_target(
+        &self,
+        claim_index: usize,
+        is_attack: bool,
+    ) -> Result<StepTarget, GameError> {
+        let claim = self
+            .claims
+            .get(claim_index)
+            .ok_or(GameError::InvalidClaimRef)?;
         let max = self.config.max_depth;
         if claim.position.depth() != max {
             return Err(GameError::InvalidParent);
@@ -312,7 +332,7 @@ impl GameState {
                 pre_state_index: Some(claim_index),
                 post_index,
                 trace_index: t + 1,
-                parent_post_agree: (max - post_depth) % 2 == 0,
+                parent_post_agree: (max - post_depth).is_multiple_of(2),
             })
         }
     }
@@ -349,7 +369,10 @@ impl GameState {
         if self.status != GameStatus::InProgress {
             return Err(GameError::GameNotInProgress);
         }
-        let claim = self.claims.get(claim_index).ok_or(GameError::InvalidClaimRef)?;
+        let claim = self
+            .claims
+            .get(claim_index)
+            .ok_or(GameError::InvalidClaimRef)?;
         if claim.position.depth() != self.config.max_depth {
             return Err(GameError::InvalidParent);
         }
@@ -396,7 +419,10 @@ impl GameState {
         now: u64,
     ) -> Result<(), GameError> {
         // Checks before the state claim first, so errors come in contract order.
-        let state_index = self.step_target(claim_index, is_attack).ok().and_then(|t| t.state_index());
+        let state_index = self
+            .step_target(claim_index, is_attack)
+            .ok()
+            .and_then(|t| t.state_index());
         let target = self.check_step(claim_index, is_attack, state_index, now)?;
         self.finish_step(claim_index, &target, computed_post, stepper)
     }

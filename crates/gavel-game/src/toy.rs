@@ -47,7 +47,12 @@ impl ToyRecord {
 
 /// `keccak256(abi.encode(uint256 step, uint256 remaining, bytes32 acc))`.
 pub fn toy_state(step: U256, remaining: U256, acc: B256) -> B256 {
-    ToyRecord { step, remaining, acc }.commit()
+    ToyRecord {
+        step,
+        remaining,
+        acc,
+    }
+    .commit()
 }
 
 /// The toy VM input carried in `extraData`: `bytes32(traceLength)`.
@@ -79,12 +84,19 @@ pub fn toy_step(pre: &ToyRecord) -> Option<ToyRecord> {
 pub struct ToyVerifier;
 
 impl StepVerifier for ToyVerifier {
-    fn step(&self, pre_state: B256, _trace_index: u64, witness: &[u8]) -> Result<B256, VerifierError> {
+    fn step(
+        &self,
+        pre_state: B256,
+        _trace_index: u64,
+        witness: &[u8],
+    ) -> Result<B256, VerifierError> {
         if keccak256(witness) != pre_state {
             return Err(VerifierError::InvalidWitness);
         }
         let pre = ToyRecord::decode(witness).ok_or(VerifierError::InvalidWitness)?;
-        toy_step(&pre).map(|post| post.commit()).ok_or(VerifierError::Reverted("Panic"))
+        toy_step(&pre)
+            .map(|post| post.commit())
+            .ok_or(VerifierError::Reverted("Panic"))
     }
 }
 
@@ -113,7 +125,12 @@ impl ToyTrace {
         diverge_at: u64,
         salt: B256,
     ) -> Result<Self, TraceError> {
-        Self::build(starting_root, trace_length, max_depth, Some((diverge_at, salt)))
+        Self::build(
+            starting_root,
+            trace_length,
+            max_depth,
+            Some((diverge_at, salt)),
+        )
     }
 
     fn build(
@@ -122,9 +139,12 @@ impl ToyTrace {
         max_depth: u32,
         tamper: Option<(u64, B256)>,
     ) -> Result<Self, TraceError> {
-        let leaves = 1u64.checked_shl(max_depth).ok_or(TraceError::TooLong(u64::MAX))?;
+        let leaves = 1u64
+            .checked_shl(max_depth)
+            .ok_or(TraceError::TooLong(u64::MAX))?;
         // Steps to compute before the trace can only stutter.
-        let last_change = tamper.map_or(trace_length, |(k, _)| trace_length.max(k.saturating_add(1)));
+        let last_change =
+            tamper.map_or(trace_length, |(k, _)| trace_length.max(k.saturating_add(1)));
         let needed = last_change.min(leaves);
         if needed >= MAX_TOY_STATES {
             return Err(TraceError::TooLong(needed));
@@ -146,7 +166,11 @@ impl ToyTrace {
             records.push(next);
         }
         let states = records.iter().map(ToyRecord::commit).collect();
-        Ok(ToyTrace { records, states, leaves })
+        Ok(ToyTrace {
+            records,
+            states,
+            leaves,
+        })
     }
 
     /// The record of `s_k` (states after the last computed one stutter).
@@ -162,7 +186,10 @@ impl ToyTrace {
 
     fn check(&self, trace_index: u64) -> Result<(), TraceError> {
         if trace_index >= self.leaves {
-            return Err(TraceError::OutOfRange { trace_index, leaves: self.leaves });
+            return Err(TraceError::OutOfRange {
+                trace_index,
+                leaves: self.leaves,
+            });
         }
         Ok(())
     }
@@ -204,7 +231,10 @@ mod tests {
         assert!(matches!(t.state_at(8), Err(TraceError::OutOfRange { .. })));
         for i in 0..8 {
             let p = t.step_witness(i).unwrap();
-            assert_eq!(ToyVerifier.step(p.pre_state, i, &p.witness), Ok(p.post_state));
+            assert_eq!(
+                ToyVerifier.step(p.pre_state, i, &p.witness),
+                Ok(p.post_state)
+            );
         }
     }
 
@@ -214,14 +244,27 @@ mod tests {
         let p = t.step_witness(1).unwrap();
         let mut padded = p.witness.to_vec();
         padded.push(0);
-        assert_eq!(ToyVerifier.step(p.pre_state, 1, &padded), Err(VerifierError::InvalidWitness));
+        assert_eq!(
+            ToyVerifier.step(p.pre_state, 1, &padded),
+            Err(VerifierError::InvalidWitness)
+        );
         let mut flipped = p.witness.to_vec();
         flipped[95] ^= 1;
-        assert_eq!(ToyVerifier.step(p.pre_state, 1, &flipped), Err(VerifierError::InvalidWitness));
+        assert_eq!(
+            ToyVerifier.step(p.pre_state, 1, &flipped),
+            Err(VerifierError::InvalidWitness)
+        );
         let short = keccak256([1u8]);
-        assert_eq!(ToyVerifier.step(short, 1, &[1u8]), Err(VerifierError::InvalidWitness));
+        assert_eq!(
+            ToyVerifier.step(short, 1, &[1u8]),
+            Err(VerifierError::InvalidWitness)
+        );
         // A crafted state at the top of uint256 reverts like Solidity's checked `step + 1`.
-        let top = ToyRecord { step: U256::MAX, remaining: U256::from(1), acc: ROOT };
+        let top = ToyRecord {
+            step: U256::MAX,
+            remaining: U256::from(1),
+            acc: ROOT,
+        };
         assert_eq!(
             ToyVerifier.step(top.commit(), 0, &top.encode()),
             Err(VerifierError::Reverted("Panic"))
@@ -246,8 +289,14 @@ mod tests {
 
     #[test]
     fn oversized_traces_are_refused() {
-        assert!(matches!(ToyTrace::new(ROOT, u64::MAX, 62), Err(TraceError::TooLong(_))));
-        assert!(matches!(ToyTrace::new(ROOT, 1, 64), Err(TraceError::TooLong(_))));
+        assert!(matches!(
+            ToyTrace::new(ROOT, u64::MAX, 62),
+            Err(TraceError::TooLong(_))
+        ));
+        assert!(matches!(
+            ToyTrace::new(ROOT, 1, 64),
+            Err(TraceError::TooLong(_))
+        ));
         // A short trace in a deep tree is cheap: it stutters after its end.
         let t = ToyTrace::new(ROOT, 3, 62).unwrap();
         assert_eq!(t.state_at(1 << 61).unwrap(), t.state_at(2).unwrap());

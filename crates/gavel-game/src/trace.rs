@@ -57,7 +57,10 @@ pub trait TraceProvider {
     /// What a claim at `pos` commits to (its trace index's state).
     fn claim_at(&self, pos: Position, max_depth: u32) -> Result<B256, TraceError> {
         if pos.depth() > max_depth {
-            return Err(TraceError::TooDeep { position: pos, max_depth });
+            return Err(TraceError::TooDeep {
+                position: pos,
+                max_depth,
+            });
         }
         self.state_at(pos.trace_index(max_depth))
     }
@@ -109,7 +112,11 @@ pub struct LyingTrace<T> {
 impl<T: TraceProvider> LyingTrace<T> {
     /// Wraps `inner`, lying from `diverge_at` on with `salt` (a zero salt still lies).
     pub fn new(inner: T, diverge_at: u64, salt: B256) -> Self {
-        LyingTrace { inner, diverge_at, salt }
+        LyingTrace {
+            inner,
+            diverge_at,
+            salt,
+        }
     }
 
     fn lie(&self, honest: B256) -> B256 {
@@ -132,7 +139,11 @@ impl<T: TraceProvider> TraceProvider for LyingTrace<T> {
 
     fn state_at(&self, trace_index: u64) -> Result<B256, TraceError> {
         let honest = self.inner.state_at(trace_index)?;
-        Ok(if trace_index < self.diverge_at { honest } else { self.lie(honest) })
+        Ok(if trace_index < self.diverge_at {
+            honest
+        } else {
+            self.lie(honest)
+        })
     }
 
     fn step_witness(&self, trace_index: u64) -> Result<StepProof, TraceError> {

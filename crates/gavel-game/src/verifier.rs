@@ -27,5 +27,10 @@ impl VerifierError {
 pub trait StepVerifier {
     /// The post-state of the step `trace_index` (from `s_{trace_index}` to
     /// `s_{trace_index + 1}`) starting at `pre_state`, or the verifier's revert.
-    fn step(&self, pre_state: B256, trace_index: u64, witness: &[u8]) -> Result<B256, VerifierError>;
+    fn step(
+        &self,
+        pre_state: B256,
+        trace_index: u64,
+        witness: &[u8],
+    ) -> Result<B256, VerifierError>;
 }

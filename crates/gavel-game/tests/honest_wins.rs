@@ -16,8 +16,13 @@ fn value_choice() -> impl Strategy<Value = ValueChoice> {
 }
 
 fn scripted_move() -> impl Strategy<Value = ScriptedMove> {
-    (any::<u32>(), any::<bool>(), value_choice())
-        .prop_map(|(claim_selector, is_attack, value)| ScriptedMove { claim_selector, is_attack, value })
+    (any::<u32>(), any::<bool>(), value_choice()).prop_map(|(claim_selector, is_attack, value)| {
+        ScriptedMove {
+            claim_selector,
+            is_attack,
+            value,
+        }
+    })
 }
 
 fn strategy() -> impl Strategy<Value = Adv> {
@@ -37,23 +42,49 @@ fn strategy() -> impl Strategy<Value = Adv> {
     ]
 }
 
+/// A trace length, biased towards the edges (one step, a full tree, one short of it).
+fn trace_length() -> impl Strategy<Value = u64> {
+    prop_oneof![3 => 1u64..=1024, 1 => prop::sample::select(vec![1u64, 2, 1023, 1024])]
+}
+
 /// (seed, trace length, honest root, divergence, adversaries) for the toy defaults.
+/// The divergence is biased towards the edges: the first step, the last real step, the first
+/// stutter step and the very last leaf (a lie about the final state only, disputed along the
+/// right edge of the tree).
 fn scenario() -> impl Strategy<Value = SimParams> {
-    (any::<u64>(), 1u64..=1024, any::<bool>(), any::<u64>(), proptest::collection::vec(strategy(), 1..=5)).prop_map(
-        |(seed, len, honest_root, div, adversaries)| {
-            // A divergence inside the real trace ends in a real step; at its end the liar
-            // claims steps the honest trace stutters through.
-            let divergence = div % (len.min(1023) + 1);
-            SimParams::toy(seed, len, honest_root, divergence, adversaries)
-        },
+    let edge = prop_oneof![Just(0u8), Just(1), Just(2), Just(3)];
+    (
+        any::<u64>(),
+        trace_length(),
+        any::<bool>(),
+        any::<u64>(),
+        prop::option::weighted(0.3, edge),
+        proptest::collection::vec(strategy(), 1..=5),
     )
+        .prop_map(|(seed, len, honest_root, div, edge, adversaries)| {
+            let last = len.min(1023);
+            let divergence = match edge {
+                None => div % (last + 1),
+                Some(0) => 0,
+                Some(1) => len - 1,
+                Some(2) => last,
+                Some(_) => 1023,
+            };
+            SimParams::toy(seed, len, honest_root, divergence, adversaries)
+        })
 }
 
 fn check(params: &SimParams) -> Result<(), TestCaseError> {
     let mut sim = Simulation::new(params).map_err(|e| TestCaseError::fail(e.to_string()))?;
-    let report = sim.run().map_err(|e| TestCaseError::fail(format!("seed {}: {e}", params.seed)))?;
+    let report = sim
+        .run()
+        .map_err(|e| TestCaseError::fail(format!("seed {}: {e}", params.seed)))?;
     let violations = report.violations();
-    prop_assert!(violations.is_empty(), "seed {}: {violations:?}\n{report:#?}", params.seed);
+    prop_assert!(
+        violations.is_empty(),
+        "seed {}: {violations:?}\n{report:#?}",
+        params.seed
+    );
     // The solver never counters an honest claim or itself.
     let game = sim.state();
     let honest_root = report.expected == gavel_game::GameStatus::DefenderWins;
@@ -62,8 +93,16 @@ fn check(params: &SimParams) -> Result<(), TestCaseError> {
             && entry.actor == honest_address()
         {
             let parent = &game.claims()[*parent_index];
-            prop_assert!(parent.claimant != honest_address(), "seed {}: honest countered itself", params.seed);
-            prop_assert!(!(*parent_index == 0 && honest_root), "seed {}: honest attacked its root", params.seed);
+            prop_assert!(
+                parent.claimant != honest_address(),
+                "seed {}: honest countered itself",
+                params.seed
+            );
+            prop_assert!(
+                !(*parent_index == 0 && honest_root),
+                "seed {}: honest attacked its root",
+                params.seed
+            );
         }
     }
     Ok(())
@@ -83,8 +122,11 @@ fn every_strategy_alone() {
     for strategy in Adv::ALL {
         for honest_root in [true, false] {
             for (len, divergence) in [(1024, 517), (300, 300), (5, 0)] {
-                let params = SimParams::toy(42, len, honest_root, divergence, vec![strategy.clone()]);
-                check(&params).unwrap_or_else(|e| panic!("{strategy} honest_root={honest_root} len={len}: {e}"));
+                let params =
+                    SimParams::toy(42, len, honest_root, divergence, vec![strategy.clone()]);
+                check(&params).unwrap_or_else(|e| {
+                    panic!("{strategy} honest_root={honest_root} len={len}: {e}")
+                });
             }
         }
     }
@@ -100,11 +142,19 @@ fn consistent_liar_games_end_in_steps() {
         let mut sim = Simulation::new(&params).unwrap();
         let report = sim.run().unwrap();
         assert!(report.violations().is_empty(), "{report:#?}");
-        let deepest = sim.state().claims().iter().map(|c| c.position.depth()).max();
+        let deepest = sim
+            .state()
+            .claims()
+            .iter()
+            .map(|c| c.position.depth())
+            .max();
         assert_eq!(deepest, Some(10));
         if honest_root {
             assert_eq!(report.steps, 0, "{report:#?}");
-            assert!(report.rejected.get("ValidStep").is_some_and(|&n| n >= 1), "{report:#?}");
+            assert!(
+                report.rejected.get("ValidStep").is_some_and(|&n| n >= 1),
+                "{report:#?}"
+            );
         } else {
             assert_eq!(report.steps, 1, "{report:#?}");
         }

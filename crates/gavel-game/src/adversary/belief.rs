@@ -40,7 +40,13 @@ impl<'a> Belief<'a> {
         split_depth: u32,
         max_depth: u32,
     ) -> Self {
-        Belief { honest, lying, lies, split_depth, max_depth }
+        Belief {
+            honest,
+            lying,
+            lies,
+            split_depth,
+            max_depth,
+        }
     }
 
     fn at(&self, depth: u32) -> &'a dyn TraceProvider {
@@ -83,7 +89,12 @@ pub struct BeliefPlayer {
 impl BeliefPlayer {
     /// A player named `name` at `address` lying with `lying` at the depths `lies` selects.
     pub fn new(name: String, address: Address, lying: SharedTrace, lies: Lies) -> Self {
-        BeliefPlayer { name, solver: HonestSolver::new(address), lying, lies }
+        BeliefPlayer {
+            name,
+            solver: HonestSolver::new(address),
+            lying,
+            lies,
+        }
     }
 }
 
@@ -92,9 +103,21 @@ impl Adversary for BeliefPlayer {
         self.name.clone()
     }
 
-    fn act(&mut self, game: &GameState, honest: &dyn TraceProvider, _: &mut dyn RngCore, now: u64) -> Vec<Action> {
+    fn act(
+        &mut self,
+        game: &GameState,
+        honest: &dyn TraceProvider,
+        _: &mut dyn RngCore,
+        now: u64,
+    ) -> Vec<Action> {
         let config = game.config();
-        let belief = Belief::new(honest, &*self.lying, self.lies, config.split_depth, config.max_depth);
+        let belief = Belief::new(
+            honest,
+            &*self.lying,
+            self.lies,
+            config.split_depth,
+            config.max_depth,
+        );
         self.solver.next_actions_lenient(game, &belief, now)
     }
 }

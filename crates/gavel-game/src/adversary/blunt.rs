@@ -22,16 +22,31 @@ pub struct Always {
 impl Always {
     /// `attack` selects always-attack, else always-defend.
     pub fn new(address: Address, lying: SharedTrace, attack: bool) -> Self {
-        Always { address, lying, attack }
+        Always {
+            address,
+            lying,
+            attack,
+        }
     }
 }
 
 impl Adversary for Always {
     fn name(&self) -> String {
-        if self.attack { "always-attack" } else { "always-defend" }.to_owned()
+        if self.attack {
+            "always-attack"
+        } else {
+            "always-defend"
+        }
+        .to_owned()
     }
 
-    fn act(&mut self, game: &GameState, _: &dyn TraceProvider, _: &mut dyn RngCore, now: u64) -> Vec<Action> {
+    fn act(
+        &mut self,
+        game: &GameState,
+        _: &dyn TraceProvider,
+        _: &mut dyn RngCore,
+        now: u64,
+    ) -> Vec<Action> {
         let lying = &*self.lying;
         let mut actions = Vec::new();
         for (i, claim) in game.claims().iter().enumerate() {
@@ -61,7 +76,13 @@ impl Adversary for Staller {
         "staller".to_owned()
     }
 
-    fn act(&mut self, _: &GameState, _: &dyn TraceProvider, _: &mut dyn RngCore, _: u64) -> Vec<Action> {
+    fn act(
+        &mut self,
+        _: &GameState,
+        _: &dyn TraceProvider,
+        _: &mut dyn RngCore,
+        _: u64,
+    ) -> Vec<Action> {
         Vec::new()
     }
 }

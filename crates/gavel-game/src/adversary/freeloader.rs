@@ -26,7 +26,13 @@ impl Freeloader {
         Freeloader { address }
     }
 
-    fn wrong_branch(&self, game: &GameState, honest: &dyn TraceProvider, now: u64, out: &mut Vec<Action>) {
+    fn wrong_branch(
+        &self,
+        game: &GameState,
+        honest: &dyn TraceProvider,
+        now: u64,
+        out: &mut Vec<Action>,
+    ) {
         for i in 0..game.claims().len() {
             if game.claims()[i].claimant == self.address || !is_true(game, honest, i) {
                 continue;
@@ -43,15 +49,26 @@ impl Freeloader {
         }
     }
 
-    fn copy_honest(&self, game: &GameState, honest: &dyn TraceProvider, now: u64, out: &mut Vec<Action>) {
+    fn copy_honest(
+        &self,
+        game: &GameState,
+        honest: &dyn TraceProvider,
+        now: u64,
+        out: &mut Vec<Action>,
+    ) {
         for (i, claim) in game.claims().iter().enumerate() {
-            let under_truth = claim.parent_index.map_or(true, |p| is_true(game, honest, p));
+            let under_truth = claim.parent_index.is_none_or(|p| is_true(game, honest, p));
             if claim.claimant == self.address || !under_truth || is_true(game, honest, i) {
                 continue;
             }
             let is_attack = true;
             if movable(game, i, now) && !has_moved(game, i, is_attack, self.address) {
-                out.extend(bonded_move(game, i, is_attack, value_for(game, honest, i, is_attack)));
+                out.extend(bonded_move(
+                    game,
+                    i,
+                    is_attack,
+                    value_for(game, honest, i, is_attack),
+                ));
             } else if steppable(game, i, now) {
                 out.extend(step_from(game, honest, i, is_attack));
             }
@@ -64,7 +81,13 @@ impl Adversary for Freeloader {
         "freeloader".to_owned()
     }
 
-    fn act(&mut self, game: &GameState, honest: &dyn TraceProvider, rng: &mut dyn RngCore, now: u64) -> Vec<Action> {
+    fn act(
+        &mut self,
+        game: &GameState,
+        honest: &dyn TraceProvider,
+        rng: &mut dyn RngCore,
+        now: u64,
+    ) -> Vec<Action> {
         let mut actions = Vec::new();
         if rng.random_bool(0.5) {
             self.copy_honest(game, honest, now, &mut actions);

@@ -41,24 +41,47 @@ pub trait Adversary: Send {
 /// Builds the adversary for `strategy` sending from `address`. `lying` is the dishonest
 /// trace liars play (and the dishonest proposer's root comes from); `seed` fixes anything
 /// the adversary draws once (a scripted adversary's script when none is given).
-pub fn make_adversary(strategy: &Strategy, address: Address, seed: u64, lying: SharedTrace) -> Box<dyn Adversary> {
+pub fn make_adversary(
+    strategy: &Strategy,
+    address: Address,
+    seed: u64,
+    lying: SharedTrace,
+) -> Box<dyn Adversary> {
     match strategy {
         Strategy::Random => Box::new(random::RandomPlayer::new(address, lying)),
         Strategy::Spammer => Box::new(random::Spammer::new(address, lying)),
         Strategy::AlwaysAttack => Box::new(blunt::Always::new(address, lying, true)),
         Strategy::AlwaysDefend => Box::new(blunt::Always::new(address, lying, false)),
         Strategy::Staller => Box::new(blunt::Staller),
-        Strategy::TopLayerLiar => Box::new(BeliefPlayer::new(strategy.to_string(), address, lying, Lies::TopLayer)),
-        Strategy::BottomLayerLiar => {
-            Box::new(BeliefPlayer::new(strategy.to_string(), address, lying, Lies::BottomLayer))
-        }
-        Strategy::HonestUntilDepth(k) => {
-            Box::new(BeliefPlayer::new(strategy.to_string(), address, lying, Lies::FromDepth(*k)))
-        }
-        Strategy::ConsistentLiar => Box::new(BeliefPlayer::new(strategy.to_string(), address, lying, Lies::Everywhere)),
+        Strategy::TopLayerLiar => Box::new(BeliefPlayer::new(
+            strategy.to_string(),
+            address,
+            lying,
+            Lies::TopLayer,
+        )),
+        Strategy::BottomLayerLiar => Box::new(BeliefPlayer::new(
+            strategy.to_string(),
+            address,
+            lying,
+            Lies::BottomLayer,
+        )),
+        Strategy::HonestUntilDepth(k) => Box::new(BeliefPlayer::new(
+            strategy.to_string(),
+            address,
+            lying,
+            Lies::FromDepth(*k),
+        )),
+        Strategy::ConsistentLiar => Box::new(BeliefPlayer::new(
+            strategy.to_string(),
+            address,
+            lying,
+            Lies::Everywhere,
+        )),
         Strategy::Freeloader => Box::new(freeloader::Freeloader::new(address)),
         Strategy::PoisonedPrestate => Box::new(poison::Poisoner::new(address, lying)),
-        Strategy::Scripted(script) => Box::new(scripted::Scripted::new(script.clone(), seed, lying)),
+        Strategy::Scripted(script) => {
+            Box::new(scripted::Scripted::new(script.clone(), seed, lying))
+        }
     }
 }
 
@@ -73,7 +96,9 @@ fn movable(game: &GameState, i: usize, now: u64) -> bool {
 /// Whether claim `i` can still be countered by a step.
 fn steppable(game: &GameState, i: usize, now: u64) -> bool {
     game.claim(i).is_some_and(|c| {
-        c.position.depth() == game.config().max_depth && c.countered_by.is_none() && !game.is_expired(i, now)
+        c.position.depth() == game.config().max_depth
+            && c.countered_by.is_none()
+            && !game.is_expired(i, now)
     })
 }
 
@@ -92,7 +117,9 @@ fn bonded_move(game: &GameState, parent: usize, is_attack: bool, claim: B256) ->
 
 /// Whether `who` already countered `parent` in direction `is_attack`.
 fn has_moved(game: &GameState, parent: usize, is_attack: bool, who: Address) -> bool {
-    let Some(p) = game.claim(parent) else { return false };
+    let Some(p) = game.claim(parent) else {
+        return false;
+    };
     let position = p.position.move_(is_attack);
     game.children(parent).iter().any(|&c| {
         let child = &game.claims()[c];
@@ -103,7 +130,9 @@ fn has_moved(game: &GameState, parent: usize, is_attack: bool, who: Address) -> 
 /// `trace`'s value for the claim a move against `parent` would make (a hash if it has none).
 fn value_for(game: &GameState, trace: &dyn TraceProvider, parent: usize, is_attack: bool) -> B256 {
     let max = game.config().max_depth;
-    let Some(p) = game.claim(parent) else { return B256::ZERO };
+    let Some(p) = game.claim(parent) else {
+        return B256::ZERO;
+    };
     let position = p.position.move_(is_attack);
     trace
         .claim_at(position, max)
@@ -112,7 +141,12 @@ fn value_for(game: &GameState, trace: &dyn TraceProvider, parent: usize, is_atta
 
 /// A step against `claim` with `trace`'s witness for the step the contract would run; the
 /// state index is the one the chain requires. `None` when the chain has no such step.
-fn step_from(game: &GameState, trace: &dyn TraceProvider, claim: usize, is_attack: bool) -> Option<Action> {
+fn step_from(
+    game: &GameState,
+    trace: &dyn TraceProvider,
+    claim: usize,
+    is_attack: bool,
+) -> Option<Action> {
     let target = game.step_target(claim, is_attack).ok()?;
     let proof = trace.step_witness(target.trace_index).ok()?;
     Some(Action::Step {
@@ -131,7 +165,10 @@ fn garbage_step(game: &GameState, rng: &mut dyn RngCore, claim: usize, is_attack
     Action::Step {
         claim_index: claim,
         is_attack,
-        state_index: game.step_target(claim, is_attack).ok().and_then(|t| t.state_index()),
+        state_index: game
+            .step_target(claim, is_attack)
+            .ok()
+            .and_then(|t| t.state_index()),
         witness: Bytes::from(witness),
         post_state: B256::ZERO,
     }

@@ -40,7 +40,13 @@ impl Adversary for Poisoner {
         "poisoned-prestate".to_owned()
     }
 
-    fn act(&mut self, game: &GameState, honest: &dyn TraceProvider, rng: &mut dyn RngCore, now: u64) -> Vec<Action> {
+    fn act(
+        &mut self,
+        game: &GameState,
+        honest: &dyn TraceProvider,
+        rng: &mut dyn RngCore,
+        now: u64,
+    ) -> Vec<Action> {
         let lying = &*self.lying;
         let mine = |i: usize| game.claims()[i].claimant == self.address;
         let mut actions = Vec::new();
@@ -52,21 +58,34 @@ impl Adversary for Poisoner {
         for i in truths.into_iter().take(COUNTERS_PER_TURN) {
             let is_attack = i == 0 || rng.random_bool(0.5);
             if !has_moved(game, i, is_attack, self.address) {
-                actions.extend(bonded_move(game, i, is_attack, value_for(game, lying, i, is_attack)));
+                actions.extend(bonded_move(
+                    game,
+                    i,
+                    is_attack,
+                    value_for(game, lying, i, is_attack),
+                ));
             }
         }
 
-        let mut own: Vec<usize> = (0..game.claims().len()).filter(|&i| mine(i) && movable(game, i, now)).collect();
+        let mut own: Vec<usize> = (0..game.claims().len())
+            .filter(|&i| mine(i) && movable(game, i, now))
+            .collect();
         own.shuffle(rng);
         for i in own.into_iter().take(EXTENSIONS_PER_TURN) {
             let is_attack = i == 0 || rng.random_bool(0.3);
             if !has_moved(game, i, is_attack, self.address) {
-                actions.extend(bonded_move(game, i, is_attack, value_for(game, lying, i, is_attack)));
+                actions.extend(bonded_move(
+                    game,
+                    i,
+                    is_attack,
+                    value_for(game, lying, i, is_attack),
+                ));
             }
         }
 
         let leaves = (0..game.claims().len()).filter(|&i| !mine(i) && steppable(game, i, now));
-        let steps = leaves.flat_map(|i| [true, false].map(|attack| step_from(game, lying, i, attack)));
+        let steps =
+            leaves.flat_map(|i| [true, false].map(|attack| step_from(game, lying, i, attack)));
         actions.extend(steps.flatten().take(STEPS_PER_TURN));
         actions
     }

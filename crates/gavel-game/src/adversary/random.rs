@@ -27,7 +27,9 @@ fn random_value(
 /// Draws a claim index: usually one that can be moved against, sometimes any index
 /// (including one past the end) so the game's rejections get exercised.
 fn random_target(game: &GameState, rng: &mut dyn RngCore, now: u64) -> usize {
-    let live: Vec<usize> = (0..game.claims().len()).filter(|&i| movable(game, i, now)).collect();
+    let live: Vec<usize> = (0..game.claims().len())
+        .filter(|&i| movable(game, i, now))
+        .collect();
     if live.is_empty() || rng.random_bool(0.2) {
         rng.random_range(0..=game.claims().len())
     } else {
@@ -47,7 +49,13 @@ impl RandomPlayer {
         RandomPlayer { address, lying }
     }
 
-    fn random_move(&self, game: &GameState, honest: &dyn TraceProvider, rng: &mut dyn RngCore, now: u64) -> Action {
+    fn random_move(
+        &self,
+        game: &GameState,
+        honest: &dyn TraceProvider,
+        rng: &mut dyn RngCore,
+        now: u64,
+    ) -> Action {
         let parent = random_target(game, rng, now);
         let is_attack = parent == 0 || rng.random_bool(0.5);
         let claim = if parent < game.claims().len() {
@@ -59,10 +67,20 @@ impl RandomPlayer {
             .claim(parent)
             .map(|p| game.config().required_bond(p.position.move_(is_attack)))
             .unwrap_or_default();
-        Action::Move { parent_index: parent, claim, is_attack, bond }
+        Action::Move {
+            parent_index: parent,
+            claim,
+            is_attack,
+            bond,
+        }
     }
 
-    fn random_step(&self, game: &GameState, honest: &dyn TraceProvider, rng: &mut dyn RngCore) -> Option<Action> {
+    fn random_step(
+        &self,
+        game: &GameState,
+        honest: &dyn TraceProvider,
+        rng: &mut dyn RngCore,
+    ) -> Option<Action> {
         let max = game.config().max_depth;
         let leaves: Vec<usize> = (0..game.claims().len())
             .filter(|&i| game.claims()[i].position.depth() == max)
@@ -84,9 +102,13 @@ impl RandomPlayer {
 
     fn random_poke(&self, game: &GameState, rng: &mut dyn RngCore) -> Action {
         match rng.random_range(0..3) {
-            0 => Action::ResolveClaim { claim_index: rng.random_range(0..=game.claims().len()) },
+            0 => Action::ResolveClaim {
+                claim_index: rng.random_range(0..=game.claims().len()),
+            },
             1 => Action::Resolve,
-            _ => Action::ClaimCredit { recipient: self.address },
+            _ => Action::ClaimCredit {
+                recipient: self.address,
+            },
         }
     }
 }
@@ -96,7 +118,13 @@ impl Adversary for RandomPlayer {
         "random".to_owned()
     }
 
-    fn act(&mut self, game: &GameState, honest: &dyn TraceProvider, rng: &mut dyn RngCore, now: u64) -> Vec<Action> {
+    fn act(
+        &mut self,
+        game: &GameState,
+        honest: &dyn TraceProvider,
+        rng: &mut dyn RngCore,
+        now: u64,
+    ) -> Vec<Action> {
         let mut actions = Vec::new();
         for _ in 0..rng.random_range(0..=3) {
             let roll = rng.random_range(0..100);
@@ -133,13 +161,27 @@ impl Adversary for Spammer {
         "spammer".to_owned()
     }
 
-    fn act(&mut self, game: &GameState, _: &dyn TraceProvider, rng: &mut dyn RngCore, now: u64) -> Vec<Action> {
-        let made = game.claims().iter().filter(|c| c.claimant == self.address).count();
-        let live: Vec<usize> = (0..game.claims().len()).filter(|&i| movable(game, i, now)).collect();
+    fn act(
+        &mut self,
+        game: &GameState,
+        _: &dyn TraceProvider,
+        rng: &mut dyn RngCore,
+        now: u64,
+    ) -> Vec<Action> {
+        let made = game
+            .claims()
+            .iter()
+            .filter(|c| c.claimant == self.address)
+            .count();
+        let live: Vec<usize> = (0..game.claims().len())
+            .filter(|&i| movable(game, i, now))
+            .collect();
         if live.is_empty() {
             return Vec::new();
         }
-        let count = rng.random_range(1..=8).min(SPAM_BUDGET.saturating_sub(made));
+        let count = rng
+            .random_range(1..=8)
+            .min(SPAM_BUDGET.saturating_sub(made));
         (0..count)
             .filter_map(|_| {
                 let parent = live[rng.random_range(0..live.len())];

@@ -23,8 +23,16 @@ pub struct Scripted {
 impl Scripted {
     /// A scripted player; an empty `script` is replaced by one drawn from `seed`.
     pub fn new(script: Vec<ScriptedMove>, seed: u64, lying: SharedTrace) -> Self {
-        let script = if script.is_empty() { draw_script(seed) } else { script };
-        Scripted { script, next: 0, lying }
+        let script = if script.is_empty() {
+            draw_script(seed)
+        } else {
+            script
+        };
+        Scripted {
+            script,
+            next: 0,
+            lying,
+        }
     }
 }
 
@@ -49,8 +57,16 @@ impl Adversary for Scripted {
         format!("scripted({} moves)", self.script.len())
     }
 
-    fn act(&mut self, game: &GameState, honest: &dyn TraceProvider, _: &mut dyn RngCore, now: u64) -> Vec<Action> {
-        let Some(mv) = self.script.get(self.next).copied() else { return Vec::new() };
+    fn act(
+        &mut self,
+        game: &GameState,
+        honest: &dyn TraceProvider,
+        _: &mut dyn RngCore,
+        now: u64,
+    ) -> Vec<Action> {
+        let Some(mv) = self.script.get(self.next).copied() else {
+            return Vec::new();
+        };
         self.next += 1;
         let legal: Vec<usize> = (0..game.claims().len())
             .filter(|&i| movable(game, i, now) && (mv.is_attack || i != 0))
@@ -62,10 +78,14 @@ impl Adversary for Scripted {
         let truth = value_for(game, honest, parent, mv.is_attack);
         let value = match mv.value {
             ValueChoice::Honest => truth,
-            ValueChoice::Lie(x) if x % 2 == 0 => value_for(game, &*self.lying, parent, mv.is_attack),
+            ValueChoice::Lie(x) if x % 2 == 0 => {
+                value_for(game, &*self.lying, parent, mv.is_attack)
+            }
             ValueChoice::Lie(x) => keccak256((truth, x).abi_encode()),
             ValueChoice::CopyOf(c) => game.claims()[c as usize % game.claims().len()].claim,
         };
-        bonded_move(game, parent, mv.is_attack, value).into_iter().collect()
+        bonded_move(game, parent, mv.is_attack, value)
+            .into_iter()
+            .collect()
     }
 }

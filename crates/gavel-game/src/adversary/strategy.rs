@@ -124,7 +124,11 @@ impl FromStr for Strategy {
         if let Some(k) = s.strip_prefix("honest-until-depth:") {
             return k.parse().map(Strategy::HonestUntilDepth).map_err(|_| err());
         }
-        Strategy::ALL.iter().find(|st| st.as_str() == s).cloned().ok_or_else(err)
+        Strategy::ALL
+            .iter()
+            .find(|st| st.as_str() == s)
+            .cloned()
+            .ok_or_else(err)
     }
 }
 
@@ -138,7 +142,10 @@ mod tests {
             assert_eq!(s.to_string().parse::<Strategy>().unwrap(), *s);
             assert_eq!(s.as_str().parse::<Strategy>().unwrap().as_str(), s.as_str());
         }
-        assert_eq!("honest-until-depth:7".parse(), Ok(Strategy::HonestUntilDepth(7)));
+        assert_eq!(
+            "honest-until-depth:7".parse(),
+            Ok(Strategy::HonestUntilDepth(7))
+        );
         assert!("honest-until-depth:x".parse::<Strategy>().is_err());
         let e = "nope".parse::<Strategy>().unwrap_err();
         assert!(e.to_string().contains("consistent-liar"));
