@@ -3,10 +3,16 @@
 //! * [`L1`] / [`TimeControl`]: one interface, two backends — [`InProcessL1`] (revm, time under
 //!   test control, thousands of transactions per second) and [`RpcL1`] (a real node over
 //!   JSON-RPC with local signing keys).
+//! * [`bindings`](FaultDisputeGame): `sol!` types generated from `contracts/artifacts`.
+//! * [`deploy_toy_system`] and [`Deployment`]: deploy the dispute system, save where it is.
+//! * [`game`]: typed wrappers for every game action, game creation and [`game::read_game`].
 //! * [`decode_revert`]: names a revert (gavel custom errors, `Error(string)`, `Panic`).
 
 mod bindings;
+mod calls;
+mod deploy;
 mod error;
+pub mod game;
 mod inprocess;
 mod l1;
 mod retry;
@@ -16,7 +22,13 @@ mod rpc_error;
 mod types;
 
 pub use bindings::{AnchorStateRegistry, DisputeGameFactory, FaultDisputeGame, ToyStepVerifier};
+pub use calls::{deploy, send_call, view};
+pub use deploy::{
+    DEPLOYMENT_FORMAT, Deployment, GameParams, GameTypeDeployment, TOY_GAME_TYPE, ToyDeployParams,
+    add_game_type, deploy_core, deploy_toy_system,
+};
 pub use error::ChainError;
+pub use game::{ChildRef, ClaimRef, ClaimView, GameStatus, GameView, claim_digest};
 pub use inprocess::{InProcessConfig, InProcessL1, dev_address};
 pub use l1::{L1, TimeControl};
 pub use retry::{RetryPolicy, retry};

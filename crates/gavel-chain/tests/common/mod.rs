@@ -2,6 +2,8 @@
 //! backends, and anvil discovery.
 #![allow(dead_code)]
 
+pub mod toy;
+
 use alloy::primitives::{Address, B256, Bytes, U256, b256, bytes};
 use gavel_chain::{ChainError, L1, LogFilter, TimeControl, TxRequest};
 

@@ -1,0 +1,320 @@
+//! Deploying the dispute system and recording where it lives.
+//!
+//! Order (see `DisputeGameFactory`'s NatSpec): factory → anchor registry(factory) → step
+//! verifier → game implementation(config, verifier, registry, factory) →
+//! `factory.setImplementation(type, impl)` → `registry.setAnchor(type, root, seq)`.
+
+use crate::bindings::{AnchorStateRegistry, DisputeGameFactory, FaultDisputeGame, ToyStepVerifier};
+use crate::calls::{deploy, send_call};
+use crate::{ChainError, L1};
+use alloy::primitives::{Address, B256, U256};
+use alloy::sol_types::SolConstructor;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The game type of the toy VM (like Optimism's test-only alphabet game, a high number).
+pub const TOY_GAME_TYPE: u32 = 255;
+
+/// Version of the deployment file format written by [`Deployment::save`].
+pub const DEPLOYMENT_FORMAT: u32 = 1;
+
+/// The configuration of one game type, as set in the implementation's immutables.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GameParams {
+    /// Depth of the leaves (steps).
+    pub max_depth: u64,
+    /// Depth of the transition boundaries.
+    pub split_depth: u64,
+    /// Each side's chess clock, seconds.
+    pub max_clock_duration: u64,
+    /// Clock extension, seconds.
+    pub clock_extension: u64,
+    /// Seconds between resolution and credit withdrawal.
+    pub withdrawal_delay: u64,
+    /// Root bond, wei.
+    pub base_bond: U256,
+    /// Bond increment per depth, wei.
+    pub bond_increment: U256,
+}
+
+impl GameParams {
+    /// The bond a claim at `depth` must pay.
+    pub fn bond_at_depth(&self, depth: u64) -> U256 {
+        self.base_bond + U256::from(depth) * self.bond_increment
+    }
+}
+
+/// Everything [`deploy_toy_system`] needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToyDeployParams {
+    /// The game type to register.
+    pub game_type: u32,
+    /// Depth of the leaves.
+    pub max_depth: u64,
+    /// Split depth.
+    pub split_depth: u64,
+    /// Each side's clock, seconds.
+    pub max_clock_duration: u64,
+    /// Clock extension, seconds.
+    pub clock_extension: u64,
+    /// Withdrawal delay, seconds.
+    pub withdrawal_delay: u64,
+    /// Root bond, wei.
+    pub base_bond: U256,
+    /// Bond increment per depth, wei.
+    pub bond_increment: U256,
+    /// The initial anchor root: games start from it.
+    pub anchor_root: B256,
+    /// The initial anchor's L2 sequence number: games must claim a later one.
+    pub anchor_seq: u64,
+}
+
+impl Default for ToyDeployParams {
+    /// The toy defaults of `docs/protocol.md` §9 (depth 10, split 4), one-hour clocks with
+    /// five-minute extensions, a ten-minute withdrawal delay, 0.01 ETH + 0.001 ETH per depth.
+    fn default() -> Self {
+        let milli_ether = U256::from(1_000_000_000_000_000u64);
+        Self {
+            game_type: TOY_GAME_TYPE,
+            max_depth: 10,
+            split_depth: 4,
+            max_clock_duration: 3600,
+            clock_extension: 300,
+            withdrawal_delay: 600,
+            base_bond: milli_ether * U256::from(10u64),
+            bond_increment: milli_ether,
+            anchor_root: B256::ZERO,
+            anchor_seq: 0,
+        }
+    }
+}
+
+impl ToyDeployParams {
+    /// The game configuration part.
+    pub fn game_params(&self) -> GameParams {
+        GameParams {
+            max_depth: self.max_depth,
+            split_depth: self.split_depth,
+            max_clock_duration: self.max_clock_duration,
+            clock_extension: self.clock_extension,
+            withdrawal_delay: self.withdrawal_delay,
+            base_bond: self.base_bond,
+            bond_increment: self.bond_increment,
+        }
+    }
+}
+
+/// One registered game type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GameTypeDeployment {
+    /// The game type id.
+    pub game_type: u32,
+    /// The `FaultDisputeGame` implementation the factory clones.
+    pub implementation: Address,
+    /// The step verifier.
+    pub verifier: Address,
+    /// What the verifier is (`"toy"`, ...), for operators reading the file.
+    pub verifier_kind: String,
+    /// The configuration in the implementation's immutables.
+    pub params: GameParams,
+    /// The anchor root set at deployment.
+    pub anchor_root: B256,
+    /// The anchor sequence number set at deployment.
+    pub anchor_seq: u64,
+}
+
+/// Where a dispute system lives on one chain. Saved as JSON.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deployment {
+    /// File format version ([`DEPLOYMENT_FORMAT`]).
+    pub format: u32,
+    /// The chain the contracts are on.
+    pub chain_id: u64,
+    /// The owner of the factory and the registry.
+    pub deployer: Address,
+    /// The `DisputeGameFactory`.
+    pub factory: Address,
+    /// The `AnchorStateRegistry`.
+    pub anchor_registry: Address,
+    /// The registered game types, in registration order.
+    pub game_types: Vec<GameTypeDeployment>,
+}
+
+impl Deployment {
+    /// The record of `game_type`.
+    pub fn game_type(&self, game_type: u32) -> Option<&GameTypeDeployment> {
+        self.game_types.iter().find(|g| g.game_type == game_type)
+    }
+
+    /// The first registered game type (the toy one for [`deploy_toy_system`]).
+    pub fn primary(&self) -> Result<&GameTypeDeployment, ChainError> {
+        self.game_types.first().ok_or(ChainError::InvalidParameter {
+            name: "deployment",
+            message: "no game type is registered".into(),
+        })
+    }
+
+    /// Writes the deployment as pretty JSON (through a temporary file, so a crash never
+    /// leaves half a file).
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), ChainError> {
+        let path = path.as_ref();
+        let err = |message: String| ChainError::DeploymentFile {
+            path: path.to_owned(),
+            message,
+        };
+        let json = serde_json::to_string_pretty(self).map_err(|e| err(e.to_string()))?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, json + "\n")
+            .map_err(|e| err(format!("cannot write {}: {e}", tmp.display())))?;
+        std::fs::rename(&tmp, path)
+            .map_err(|e| err(format!("cannot move {} into place: {e}", tmp.display())))
+    }
+
+    /// Reads a deployment written by [`Deployment::save`].
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, ChainError> {
+        let path = path.as_ref();
+        let err = |message: String| ChainError::DeploymentFile {
+            path: path.to_owned(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read: {e}")))?;
+        let d: Deployment =
+            serde_json::from_str(&text).map_err(|e| err(format!("not a deployment: {e}")))?;
+        if d.format != DEPLOYMENT_FORMAT {
+            return Err(err(format!(
+                "format {} is not the supported format {DEPLOYMENT_FORMAT}",
+                d.format
+            )));
+        }
+        if d.game_types.is_empty() {
+            return Err(err("no game type is registered".into()));
+        }
+        Ok(d)
+    }
+}
+
+/// Deploys the factory and the anchor registry, both owned by `deployer`.
+pub async fn deploy_core(l1: &impl L1, deployer: Address) -> Result<Deployment, ChainError> {
+    let factory = deploy(
+        l1,
+        deployer,
+        "deploying DisputeGameFactory",
+        DisputeGameFactory::BYTECODE.to_vec(),
+    )
+    .await?;
+    let mut registry_code = AnchorStateRegistry::BYTECODE.to_vec();
+    registry_code.extend(AnchorStateRegistry::constructorCall { _factory: factory }.abi_encode());
+    let anchor_registry =
+        deploy(l1, deployer, "deploying AnchorStateRegistry", registry_code).await?;
+    Ok(Deployment {
+        format: DEPLOYMENT_FORMAT,
+        chain_id: l1.chain_id().await?,
+        deployer,
+        factory,
+        anchor_registry,
+        game_types: Vec::new(),
+    })
+}
+
+/// Deploys a game implementation for `game_type` with `verifier`, registers it in the factory
+/// and seeds the anchor; records it in `deployment`. `deployer` must own factory and registry.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_game_type(
+    l1: &impl L1,
+    deployer: Address,
+    deployment: &mut Deployment,
+    game_type: u32,
+    params: GameParams,
+    verifier: Address,
+    verifier_kind: &str,
+    anchor_root: B256,
+    anchor_seq: u64,
+) -> Result<(), ChainError> {
+    if deployment.game_type(game_type).is_some() {
+        return Err(ChainError::InvalidParameter {
+            name: "game_type",
+            message: format!("game type {game_type} is already in the deployment"),
+        });
+    }
+    let mut game_code = FaultDisputeGame::BYTECODE.to_vec();
+    game_code.extend(
+        FaultDisputeGame::constructorCall {
+            _gameType: game_type,
+            _maxGameDepth: U256::from(params.max_depth),
+            _splitDepth: U256::from(params.split_depth),
+            _maxClockDuration: params.max_clock_duration,
+            _clockExtension: params.clock_extension,
+            _withdrawalDelay: params.withdrawal_delay,
+            _baseBond: params.base_bond,
+            _bondIncrement: params.bond_increment,
+            _verifier: verifier,
+            _anchorRegistry: deployment.anchor_registry,
+            _factory: deployment.factory,
+        }
+        .abi_encode(),
+    );
+    let implementation = deploy(l1, deployer, "deploying FaultDisputeGame", game_code).await?;
+    send_call(
+        l1,
+        deployer,
+        deployment.factory,
+        DisputeGameFactory::setImplementationCall {
+            _gameType: game_type,
+            _impl: implementation,
+        },
+        U256::ZERO,
+    )
+    .await?;
+    send_call(
+        l1,
+        deployer,
+        deployment.anchor_registry,
+        AnchorStateRegistry::setAnchorCall {
+            _gameType: game_type,
+            _root: anchor_root,
+            _l2SequenceNumber: U256::from(anchor_seq),
+        },
+        U256::ZERO,
+    )
+    .await?;
+    deployment.game_types.push(GameTypeDeployment {
+        game_type,
+        implementation,
+        verifier,
+        verifier_kind: verifier_kind.into(),
+        params,
+        anchor_root,
+        anchor_seq,
+    });
+    Ok(())
+}
+
+/// Deploys the whole toy system: factory, registry, `ToyStepVerifier`, the game
+/// implementation for `params.game_type`, registered and anchored.
+pub async fn deploy_toy_system(
+    l1: &impl L1,
+    deployer: Address,
+    params: &ToyDeployParams,
+) -> Result<Deployment, ChainError> {
+    let mut deployment = deploy_core(l1, deployer).await?;
+    let verifier = deploy(
+        l1,
+        deployer,
+        "deploying ToyStepVerifier",
+        ToyStepVerifier::BYTECODE.to_vec(),
+    )
+    .await?;
+    add_game_type(
+        l1,
+        deployer,
+        &mut deployment,
+        params.game_type,
+        params.game_params(),
+        verifier,
+        "toy",
+        params.anchor_root,
+        params.anchor_seq,
+    )
+    .await?;
+    Ok(deployment)
+}
