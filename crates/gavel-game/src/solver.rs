@@ -126,7 +126,8 @@ impl HonestSolver {
     }
 
     /// Like [`next_actions`](Self::next_actions) but skipping every counter that fails
-    /// instead of failing: how a dishonest player uses the same algorithm over a lying trace.
+    /// instead of failing, and standing by its own root even where `trace` disagrees with it:
+    /// how a dishonest player uses the same algorithm over a lying belief.
     pub fn next_actions_lenient(
         &self,
         game: &GameState,
@@ -134,7 +135,7 @@ impl HonestSolver {
         now: u64,
     ) -> Vec<Action> {
         let mut actions = Vec::new();
-        for threat in self.threats(game, trace).unwrap_or_default() {
+        for threat in self.threats_in(game, trace, true).unwrap_or_default() {
             if let Ok(Some(action)) = self.counter(game, trace, threat, now) {
                 actions.push(action);
             }
@@ -150,19 +151,7 @@ impl HonestSolver {
         game: &GameState,
         trace: &dyn TraceProvider,
     ) -> Result<Vec<bool>, SolverError> {
-        let root_honest = agrees(game, trace, 0)?;
-        Ok(game
-            .claims()
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if i == 0 {
-                    root_honest
-                } else {
-                    c.claimant == self.address
-                }
-            })
-            .collect())
+        self.claims_held(game, trace, false)
     }
 
     /// The threats of §8 rule 2 in index order: a dishonest root, and every claim countering
@@ -172,14 +161,45 @@ impl HonestSolver {
         game: &GameState,
         trace: &dyn TraceProvider,
     ) -> Result<Vec<usize>, SolverError> {
-        let honest = self.honest_claims(game, trace)?;
+        self.threats_in(game, trace, false)
+    }
+
+    /// The claims this player stands by; `loyal` adds its own root whatever its value.
+    fn claims_held(
+        &self,
+        game: &GameState,
+        trace: &dyn TraceProvider,
+        loyal: bool,
+    ) -> Result<Vec<bool>, SolverError> {
+        let root_held = agrees(game, trace, 0)? || (loyal && game.creator() == self.address);
+        Ok(game
+            .claims()
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 0 {
+                    root_held
+                } else {
+                    c.claimant == self.address
+                }
+            })
+            .collect())
+    }
+
+    fn threats_in(
+        &self,
+        game: &GameState,
+        trace: &dyn TraceProvider,
+        loyal: bool,
+    ) -> Result<Vec<usize>, SolverError> {
+        let held = self.claims_held(game, trace, loyal)?;
         Ok(game
             .claims()
             .iter()
             .enumerate()
             .filter(|&(i, c)| {
-                let countering_honest = c.parent_index.is_some_and(|p| honest[p]);
-                !honest[i] && (i == 0 || countering_honest)
+                let countering_held = c.parent_index.is_some_and(|p| held[p]);
+                !held[i] && (i == 0 || countering_held)
             })
             .map(|(i, _)| i)
             .collect())
