@@ -43,6 +43,8 @@ pub mod tag {
     pub const CHAIN_CONFIG: u8 = 0x16;
     /// Revert snapshot of a call frame.
     pub const SNAPSHOT: u8 = 0x17;
+    /// Receipt accumulator link.
+    pub const RECEIPT: u8 = 0x18;
 }
 
 thread_local! {
@@ -116,7 +118,10 @@ mod tests {
         let r = node_hash(&B256::ZERO, &one);
         assert_ne!(l, B256::ZERO);
         assert_ne!(l, r, "child order must matter");
-        assert_eq!(l, tagged(tag::NODE, &[one.as_slice(), B256::ZERO.as_slice()]));
+        assert_eq!(
+            l,
+            tagged(tag::NODE, &[one.as_slice(), B256::ZERO.as_slice()])
+        );
     }
 
     #[test]
@@ -125,6 +130,10 @@ mod tests {
         keccak256(b"a");
         tagged(1, &[b"b"]);
         node_hash(&B256::ZERO, &B256::ZERO);
-        assert_eq!(hash_count() - before, 2, "the empty-pair shortcut must not hash");
+        assert_eq!(
+            hash_count() - before,
+            2,
+            "the empty-pair shortcut must not hash"
+        );
     }
 }

@@ -5,10 +5,16 @@
 //! has a builder side (incremental, O(depth) hashes per write, proof generation) and a verifier
 //! side: small pure functions over bytes that the Solidity verifier twins line by line.
 
+pub mod code;
 pub mod error;
 pub mod hash;
+pub mod memory;
 pub mod proof;
+pub mod record;
 pub mod sparse;
+pub mod stack;
+pub mod substate;
+pub mod trie;
 
 pub use error::{CommitError, ProofError};
 

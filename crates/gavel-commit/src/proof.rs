@@ -80,7 +80,10 @@ impl<'a> Reader<'a> {
     pub fn finish(self) -> Result<(), ProofError> {
         let extra = self.bytes.len() - self.pos;
         if extra != 0 {
-            return Err(ProofError::TrailingBytes { at: self.pos, extra });
+            return Err(ProofError::TrailingBytes {
+                at: self.pos,
+                extra,
+            });
         }
         Ok(())
     }
@@ -243,7 +246,12 @@ pub fn compute_root(depth: u8, leaves: &[(u64, B256)], proof: &[u8]) -> Result<B
 }
 
 /// Verify that `leaves` are in the tree of `depth` committed by `root`.
-pub fn verify(root: B256, depth: u8, leaves: &[(u64, B256)], proof: &[u8]) -> Result<(), ProofError> {
+pub fn verify(
+    root: B256,
+    depth: u8,
+    leaves: &[(u64, B256)],
+    proof: &[u8],
+) -> Result<(), ProofError> {
     let computed = compute_root(depth, leaves, proof)?;
     expect_root(root, computed)
 }
@@ -288,7 +296,13 @@ mod tests {
 
     #[test]
     fn siblings_round_trip_and_zero_costs_one_bit() {
-        let s = vec![B256::ZERO, B256::repeat_byte(7), B256::ZERO, B256::ZERO, B256::repeat_byte(9)];
+        let s = vec![
+            B256::ZERO,
+            B256::repeat_byte(7),
+            B256::ZERO,
+            B256::ZERO,
+            B256::repeat_byte(9),
+        ];
         let mut out = Vec::new();
         write_siblings(&mut out, &s);
         assert_eq!(out.len(), 1 + 64);
@@ -305,7 +319,11 @@ mod tests {
         s[8] = B256::repeat_byte(1);
         let mut out = Vec::new();
         write_siblings(&mut out, &s);
-        assert_eq!(&out[..2], &[0x01, 0x00], "request 8 is bit 0 of the first byte");
+        assert_eq!(
+            &out[..2],
+            &[0x01, 0x00],
+            "request 8 is bit 0 of the first byte"
+        );
     }
 
     #[test]
@@ -346,7 +364,10 @@ mod tests {
         );
         assert_eq!(
             sibling_requests(4, &[16]),
-            Err(ProofError::LeafIndexOutOfRange { index: 16, depth: 4 })
+            Err(ProofError::LeafIndexOutOfRange {
+                index: 16,
+                depth: 4
+            })
         );
     }
 

@@ -27,7 +27,10 @@ impl SparseTree {
     /// An empty tree of `depth` levels (`2^depth` leaves). `depth` is at most
     /// [`proof::MAX_FIXED_DEPTH`].
     pub fn new(depth: u8) -> Self {
-        assert!(depth <= proof::MAX_FIXED_DEPTH, "depth is a spec constant, not input");
+        assert!(
+            depth <= proof::MAX_FIXED_DEPTH,
+            "depth is a spec constant, not input"
+        );
         Self {
             depth,
             nodes: HashMap::new(),
@@ -176,7 +179,12 @@ impl SparseTree {
 }
 
 /// Verify-side convenience re-exported for the trees built on this one.
-pub fn verify(root: B256, depth: u8, leaves: &[(u64, B256)], proof: &[u8]) -> Result<(), ProofError> {
+pub fn verify(
+    root: B256,
+    depth: u8,
+    leaves: &[(u64, B256)],
+    proof: &[u8],
+) -> Result<(), ProofError> {
     proof::verify(root, depth, leaves, proof)
 }
 
@@ -209,7 +217,10 @@ mod tests {
             t.set(i * 31 % 65536, v).unwrap();
             leaves.push((i * 31 % 65536, v));
         }
-        assert_eq!(t.root(), SparseTree::from_leaves(16, leaves).unwrap().root());
+        assert_eq!(
+            t.root(),
+            SparseTree::from_leaves(16, leaves).unwrap().root()
+        );
         let before = hash_count();
         t.set(777, w(9)).unwrap();
         assert_eq!(hash_count() - before, 16);
@@ -224,8 +235,8 @@ mod tests {
         let idx = [3u64, 4];
         let p = t.prove(&idx).unwrap();
         verify(t.root(), 5, &[(3, w(2)), (4, w(3))], &p).unwrap();
-        let new_root = proof::update(t.root(), 5, &[(3, w(2), w(7)), (4, w(3), B256::ZERO)], &p)
-            .unwrap();
+        let new_root =
+            proof::update(t.root(), 5, &[(3, w(2), w(7)), (4, w(3), B256::ZERO)], &p).unwrap();
         t.set(3, w(7)).unwrap();
         t.set(4, B256::ZERO).unwrap();
         assert_eq!(new_root, t.root());
