@@ -427,6 +427,27 @@ impl GameState {
         self.finish_step(claim_index, &target, computed_post, stepper)
     }
 
+    /// Records a step the contract already accepted (a `Step` event, which does not say
+    /// whether it attacked or defended): only the checks that do not depend on the direction
+    /// or the time are repeated, so a replay from events cannot drift from the chain.
+    pub fn record_step(&mut self, claim_index: usize, stepper: Address) -> Result<(), GameError> {
+        if self.status != GameStatus::InProgress {
+            return Err(GameError::GameNotInProgress);
+        }
+        let claim = self
+            .claims
+            .get_mut(claim_index)
+            .ok_or(GameError::InvalidClaimRef)?;
+        if claim.position.depth() != self.config.max_depth {
+            return Err(GameError::InvalidParent);
+        }
+        if claim.countered_by.is_some() {
+            return Err(GameError::DuplicateStep);
+        }
+        claim.countered_by = Some(stepper);
+        Ok(())
+    }
+
     fn finish_step(
         &mut self,
         claim_index: usize,

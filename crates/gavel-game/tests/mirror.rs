@@ -411,3 +411,14 @@ fn digest_matches_abi_encoding() {
         alloy_primitives::keccak256(encoded)
     );
 }
+
+#[test]
+fn record_step_replays_events() {
+    let mut g = game_with_root(B256::repeat_byte(9));
+    let leaf = descend(&mut g, &trace(), 0, &[true; 10], T0);
+    assert_eq!(g.record_step(leaf - 1, BOB), Err(GameError::InvalidParent));
+    assert_eq!(g.record_step(99, BOB), Err(GameError::InvalidClaimRef));
+    g.record_step(leaf, BOB).unwrap();
+    assert_eq!(g.claims()[leaf].countered_by, Some(BOB));
+    assert_eq!(g.record_step(leaf, ALICE), Err(GameError::DuplicateStep));
+}
