@@ -62,6 +62,32 @@ pub enum ProofError {
     StackUnderflow { wanted: usize, len: usize },
 }
 
+impl ProofError {
+    /// The variant name: the custom error the Solidity twin reverts with, and the `error`
+    /// field of negative golden vectors.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Truncated { .. } => "Truncated",
+            Self::TrailingBytes { .. } => "TrailingBytes",
+            Self::ZeroSibling { .. } => "ZeroSibling",
+            Self::BitmapPadding { .. } => "BitmapPadding",
+            Self::TooManySiblingRequests { .. } => "TooManySiblingRequests",
+            Self::NoLeaves { .. } => "NoLeaves",
+            Self::LeafIndexOutOfRange { .. } => "LeafIndexOutOfRange",
+            Self::LeavesNotAscending { .. } => "LeavesNotAscending",
+            Self::DepthOutOfRange { .. } => "DepthOutOfRange",
+            Self::UnknownTerminal { .. } => "UnknownTerminal",
+            Self::EmptyTerminalWithoutSibling { .. } => "EmptyTerminalWithoutSibling",
+            Self::OtherKeyIsTarget { .. } => "OtherKeyIsTarget",
+            Self::OtherKeyPrefixMismatch { .. } => "OtherKeyPrefixMismatch",
+            Self::ValueForAbsentKey { .. } => "ValueForAbsentKey",
+            Self::RootMismatch { .. } => "RootMismatch",
+            Self::ChunkCountMismatch { .. } => "ChunkCountMismatch",
+            Self::StackUnderflow { .. } => "StackUnderflow",
+        }
+    }
+}
+
 /// Errors of the builder-side (prover) APIs: asking a structure for something it cannot hold.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CommitError {

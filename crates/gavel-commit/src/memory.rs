@@ -122,16 +122,24 @@ impl Memory {
     }
 
     /// The words and multiproof that open `[offset, offset + len)` (`len > 0`).
-    pub fn prove_range(
-        &self,
-        offset: u64,
-        len: u64,
-    ) -> Result<(Vec<(u64, B256)>, Vec<u8>), CommitError> {
+    pub fn prove_range(&self, offset: u64, len: u64) -> Result<MemoryOpening, CommitError> {
         Self::check(offset, len)?;
         let idx: Vec<u64> = word_range(offset, len).collect();
         let words = idx.iter().map(|&i| (i, self.word(i))).collect();
-        Ok((words, self.prove(&idx)?))
+        Ok(MemoryOpening {
+            words,
+            proof: self.prove(&idx)?,
+        })
     }
+}
+
+/// Words of a memory range with their multiproof.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemoryOpening {
+    /// `(index, word)`, ascending.
+    pub words: Vec<(u64, B256)>,
+    /// The multiproof (spec §3.2).
+    pub proof: Vec<u8>,
 }
 
 /// Verify words `(index, word)` (ascending) against a memory root.
@@ -188,7 +196,7 @@ mod tests {
         let mut m = Memory::new();
         m.write(0, &[1; 64]).unwrap();
         let old_root = m.root();
-        let (words, p) = m.prove_range(17, 32).unwrap();
+        let MemoryOpening { words, proof: p } = m.prove_range(17, 32).unwrap();
         assert_eq!(words.len(), 2);
         verify_words(old_root, &words, &p).unwrap();
         let mut m2 = m.clone();

@@ -255,13 +255,12 @@ impl PrefixTrie {
 /// The root of the trie holding exactly `entries`, built from scratch by recursive splitting
 /// (the reference that [`PrefixTrie::set`] is tested against). Later duplicates win.
 pub fn root_from_entries(tag: u8, entries: &[(Key, B256)]) -> B256 {
-    let mut sorted: Vec<(Key, B256)> = Vec::with_capacity(entries.len());
+    // Reverse, then a stable sort and a dedup that keeps the first: the last write wins.
     let mut all = entries.to_vec();
     all.reverse();
-    all.sort_by(|a, b| a.0.cmp(&b.0));
+    all.sort_by_key(|e| e.0);
     all.dedup_by(|a, b| a.0 == b.0);
-    sorted.extend(all);
-    build(tag, &sorted, 0)
+    build(tag, &all, 0)
 }
 
 fn build(tag: u8, entries: &[(Key, B256)], depth: usize) -> B256 {
@@ -384,5 +383,81 @@ mod tests {
             t2.set(key(i), val(i + 7));
             assert_eq!(predicted, t2.root());
         }
+    }
+
+    /// Without the canonical-empty rule, an absence proof could be pushed one level deeper
+    /// (an extra zero sibling folds to the same root because `node(0, 0) = 0`) and an insertion
+    /// through it would put the key at the wrong depth: a forged post-state.
+    #[test]
+    fn deeper_empty_terminal_is_rejected_although_it_folds_to_the_root() {
+        let mut t = PrefixTrie::new(TAG);
+        for i in 0..20 {
+            t.set(key(i), val(i));
+        }
+        let k = (100..)
+            .map(key)
+            .find(|k| t.prove(k).terminal() == &Terminal::Empty)
+            .unwrap();
+        let honest = t.prove(&k);
+        let mut deeper = vec![B256::ZERO];
+        deeper.extend_from_slice(honest.siblings());
+        let forged = PathProof::new(Terminal::Empty, deeper).unwrap();
+        assert_eq!(
+            forged.fold(&k, B256::ZERO),
+            t.root(),
+            "the fold alone cannot tell"
+        );
+        assert_eq!(
+            forged.root(TAG, &k, &B256::ZERO),
+            Err(crate::ProofError::EmptyTerminalWithoutSibling {
+                depth: honest.depth() + 1
+            })
+        );
+        let mut t2 = t.clone();
+        t2.set(k, val(1));
+        assert_eq!(honest.root_after_set(TAG, &k, &val(1)).unwrap(), t2.root());
+    }
+
+    #[test]
+    fn foreign_terminal_off_the_path_is_rejected() {
+        let mut t = PrefixTrie::new(TAG);
+        t.set(key(1), val(1));
+        t.set(key(2), val(2));
+        let k = (3..)
+            .map(key)
+            .find(|k| matches!(t.prove(k).terminal(), Terminal::Other { .. }))
+            .unwrap();
+        let honest = t.prove(&k);
+        let Terminal::Other {
+            key: other,
+            payload,
+        } = honest.terminal().clone()
+        else {
+            unreachable!()
+        };
+        // Claim the other leaf sits at the root of the opposite subtree instead.
+        let mut flipped = other;
+        flipped[0] ^= 0x80;
+        let forged = PathProof::new(
+            Terminal::Other {
+                key: flipped,
+                payload,
+            },
+            honest.siblings().to_vec(),
+        )
+        .unwrap();
+        assert!(matches!(
+            forged.root(TAG, &k, &B256::ZERO),
+            Err(crate::ProofError::OtherKeyPrefixMismatch { .. })
+        ));
+        let own = PathProof::new(
+            Terminal::Other { key: k, payload },
+            honest.siblings().to_vec(),
+        )
+        .unwrap();
+        assert_eq!(
+            own.root(TAG, &k, &B256::ZERO),
+            Err(crate::ProofError::OtherKeyIsTarget)
+        );
     }
 }

@@ -148,7 +148,7 @@ impl PathProof {
     }
 
     /// Hash the path from a node `h` at the terminal depth up to the root.
-    fn fold(&self, key: &Key, mut h: B256) -> B256 {
+    pub(crate) fn fold(&self, key: &Key, mut h: B256) -> B256 {
         let depth = self.depth();
         for (j, s) in self.siblings.iter().enumerate() {
             let d = depth - 1 - j;
