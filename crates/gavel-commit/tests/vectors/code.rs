@@ -25,7 +25,7 @@ fn jump_case(name: &str, root: B256, dest: u64, chunk: Option<B256>, p: &[u8]) -
     let r = verify_jumpdest(root, dest, chunk, p);
     let mut v = json!({
         "name": name, "root": hx(root), "dest": dest,
-        "chunk": chunk.map(|c| hx(c)), "proof": hx(p), "expect": outcome(&r),
+        "chunk": chunk.map(hx), "proof": hx(p), "expect": outcome(&r),
     });
     if let Ok(valid) = r {
         v["valid"] = json!(valid);
