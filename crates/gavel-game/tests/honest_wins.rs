@@ -4,7 +4,7 @@
 
 use gavel_game::sim::{SimParams, Simulation, honest_address};
 use gavel_game::solver::Action;
-use gavel_game::{ScriptedMove, Strategy as Adv, ValueChoice};
+use gavel_game::{GameConfig, ScriptedMove, Strategy as Adv, ValueChoice};
 use proptest::prelude::*;
 
 fn value_choice() -> impl Strategy<Value = ValueChoice> {
@@ -108,9 +108,40 @@ fn check(params: &SimParams) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Any valid tree shape and clock set-up, with shorter play.
+fn shaped_scenario() -> impl Strategy<Value = SimParams> {
+    (2u32..=8, any::<u32>(), 2u64..=900, 0u64..=3, scenario()).prop_map(
+        |(max_depth, split, max_clock, ext_div, base)| {
+            let leaves = 1u64 << max_depth;
+            let config = GameConfig {
+                max_depth,
+                split_depth: 1 + split % (max_depth - 1),
+                max_clock_duration: max_clock,
+                clock_extension: max_clock / 2 >> ext_div,
+                ..GameConfig::toy_default()
+            };
+            let trace_length = 1 + base.trace_length % leaves;
+            let divergence = base.divergence % (trace_length.min(leaves - 1) + 1);
+            SimParams {
+                config,
+                trace_length,
+                divergence,
+                play_rounds: 25,
+                ..base
+            }
+        },
+    )
+}
+
 proptest! {
     #[test]
     fn honest_always_wins(params in scenario()) {
+        check(&params)?;
+    }
+
+    #[test]
+    fn honest_always_wins_any_shape(params in shaped_scenario()) {
+        params.config.validate().unwrap();
         check(&params)?;
     }
 }
