@@ -52,7 +52,7 @@ proptest! {
             prop_assert_eq!(g.claims()[defend.post_index].position.trace_index(max_depth), t + 1);
             prop_assert!(is_ancestor(&g, defend.post_index, i));
             let depth = g.claims()[defend.post_index].position.depth();
-            prop_assert_eq!(defend.parent_post_agree, (max_depth - depth) % 2 == 0);
+            prop_assert_eq!(defend.parent_post_agree, (max_depth - depth).is_multiple_of(2));
         }
     }
 }

@@ -117,7 +117,7 @@ fn shaped_scenario() -> impl Strategy<Value = SimParams> {
                 max_depth,
                 split_depth: 1 + split % (max_depth - 1),
                 max_clock_duration: max_clock,
-                clock_extension: max_clock / 2 >> ext_div,
+                clock_extension: (max_clock / 2) >> ext_div,
                 ..GameConfig::toy_default()
             };
             let trace_length = 1 + base.trace_length % leaves;

@@ -36,7 +36,7 @@ impl Scripted {
     }
 }
 
-/// A random script of [`DRAWN_SCRIPT_LEN`] moves.
+/// A random script of 48 moves drawn from `seed`.
 pub fn draw_script(seed: u64) -> Vec<ScriptedMove> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     (0..DRAWN_SCRIPT_LEN)
