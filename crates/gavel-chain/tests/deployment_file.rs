@@ -14,7 +14,9 @@ fn temp_dir(name: &str) -> PathBuf {
 #[tokio::test]
 async fn round_trips_through_json() {
     let l1 = InProcessL1::new();
-    let d = deploy_toy_system(&l1, l1.accounts()[0], &ToyDeployParams::default()).await.unwrap();
+    let d = deploy_toy_system(&l1, l1.accounts()[0], &ToyDeployParams::default())
+        .await
+        .unwrap();
     let dir = temp_dir("roundtrip");
     let path = dir.join("deployment.json");
     d.save(&path).unwrap();
@@ -43,7 +45,10 @@ fn load_error(name: &str, content: Option<&str>) -> String {
 fn malformed_files_give_clear_errors() {
     assert!(load_error("missing", None).contains("cannot read"));
     let msg = load_error("garbage", Some("{ not json"));
-    assert!(msg.contains("not a deployment") && msg.contains("line 1"), "{msg}");
+    assert!(
+        msg.contains("not a deployment") && msg.contains("line 1"),
+        "{msg}"
+    );
     let msg = load_error("fields", Some(r#"{"format": 1, "chain_id": 1}"#));
     assert!(msg.contains("missing field"), "{msg}");
     let msg = load_error(
@@ -59,7 +64,9 @@ fn malformed_files_give_clear_errors() {
 #[tokio::test]
 async fn wrong_format_and_empty_deployments_are_rejected() {
     let l1 = InProcessL1::new();
-    let mut d = deploy_toy_system(&l1, l1.accounts()[0], &ToyDeployParams::default()).await.unwrap();
+    let mut d = deploy_toy_system(&l1, l1.accounts()[0], &ToyDeployParams::default())
+        .await
+        .unwrap();
     d.format = 99;
     let json = serde_json::to_string(&d).unwrap();
     assert!(load_error("format", Some(&json)).contains("format 99"));

@@ -92,8 +92,12 @@ async fn toy_system_on_anvil() {
 
     let Some(bin) = anvil_bin() else { return };
     let anvil = spawn_anvil(&bin);
-    let l1 = RpcL1::connect(&anvil.endpoint(), &anvil_keys(&anvil, 3)).await.unwrap();
-    let [deployer, alice, bob] = l1.accounts()[..] else { panic!("three accounts") };
+    let l1 = RpcL1::connect(&anvil.endpoint(), &anvil_keys(&anvil, 3))
+        .await
+        .unwrap();
+    let [deployer, alice, bob] = l1.accounts()[..] else {
+        panic!("three accounts")
+    };
     let params = small_params();
     let deployment = deploy_toy_system(&l1, deployer, &params).await.unwrap();
     assert_eq!(deployment.chain_id, anvil.chain_id());
@@ -101,7 +105,9 @@ async fn toy_system_on_anvil() {
     let honest = Trace::honest(params.anchor_root, 10, 4);
     let lie = keccak256("a lie");
     let input = B256::from(U256::from(10u64));
-    let created = game::create_game(&l1, alice, &deployment, lie, params.anchor_seq + 1, input).await.unwrap();
+    let created = game::create_game(&l1, alice, &deployment, lie, params.anchor_seq + 1, input)
+        .await
+        .unwrap();
     let v = game::read_game(&l1, created).await.unwrap();
     assert_eq!(v.claims.len(), 1);
     assert_eq!(v.absolute_prestate, honest.state(0));
@@ -109,27 +115,53 @@ async fn toy_system_on_anvil() {
     let root = &v.claims[0];
     let bond = params.base_bond + params.bond_increment;
     let value = honest.at(2, 4);
-    let moved = game::game_move(&l1, bob, created, root.digest(), 0, value, true, bond).await.unwrap();
+    let moved = game::game_move(&l1, bob, created, root.digest(), 0, value, true, bond)
+        .await
+        .unwrap();
     assert!(moved.gas_used > 50_000, "a move costs {}", moved.gas_used);
     assert_eq!(moved.logs.len(), 1);
     // A second, identical move with a stale digest is refused with the custom error.
-    let stale = game::game_move(&l1, bob, created, B256::ZERO, 0, value, true, bond).await.unwrap_err();
-    assert_eq!(stale.revert_name().as_deref(), Some("InvalidDisputedClaimIndex"));
+    let stale = game::game_move(&l1, bob, created, B256::ZERO, 0, value, true, bond)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        stale.revert_name().as_deref(),
+        Some("InvalidDisputedClaimIndex")
+    );
 
     let v = game::read_game(&l1, created).await.unwrap();
     assert_eq!(v.claims.len(), 2);
     let c = &v.claims[1];
-    assert_eq!((c.parent_index, c.position, c.claimant, c.claim), (Some(0), 2, bob, value));
+    assert_eq!(
+        (c.parent_index, c.position, c.claimant, c.claim),
+        (Some(0), 2, bob, value)
+    );
     assert_eq!(v.claims[0].child_count, 1);
 
     // Resolution after the clocks: bob's claim stands, the root falls, bob gets both bonds.
-    l1.advance_time(params.max_clock_duration + 1).await.unwrap();
-    let subject = |i: usize| ClaimRef { claim: v.claims[i].claim, claimant: v.claims[i].claimant };
-    game::game_resolve_claim(&l1, alice, created, 1, subject(1), vec![]).await.unwrap();
-    let child = ChildRef { index: 1, claim: c.claim, claimant: c.claimant };
-    game::game_resolve_claim(&l1, alice, created, 0, subject(0), vec![child]).await.unwrap();
+    l1.advance_time(params.max_clock_duration + 1)
+        .await
+        .unwrap();
+    let subject = |i: usize| ClaimRef {
+        claim: v.claims[i].claim,
+        claimant: v.claims[i].claimant,
+    };
+    game::game_resolve_claim(&l1, alice, created, 1, subject(1), vec![])
+        .await
+        .unwrap();
+    let child = ChildRef {
+        index: 1,
+        claim: c.claim,
+        claimant: c.claimant,
+    };
+    game::game_resolve_claim(&l1, alice, created, 0, subject(0), vec![child])
+        .await
+        .unwrap();
     game::game_resolve(&l1, alice, created).await.unwrap();
     let v = game::read_game(&l1, created).await.unwrap();
     assert_eq!(v.status, GameStatus::ChallengerWins);
-    assert_eq!(game::credit_of(&l1, created, bob).await.unwrap(), params.base_bond + bond);
+    assert_eq!(
+        game::credit_of(&l1, created, bob).await.unwrap(),
+        params.base_bond + bond
+    );
 }
