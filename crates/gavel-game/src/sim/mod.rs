@@ -7,6 +7,12 @@
 //! checks and rejected ones are dropped (and counted). After the play rounds only the honest
 //! side acts: it resolves everything and claims its credit; then every other credit is paid.
 
+mod apply;
+mod report;
+
+pub use apply::{Applied, apply_action};
+pub use report::{LogEntry, SimReport};
+
 use crate::adversary::{Adversary, Strategy, make_adversary};
 use crate::config::{ConfigError, GameConfig};
 use crate::error::GameError;
@@ -98,159 +104,6 @@ pub enum SimError {
     /// The game did not finish (a liveness bug).
     #[error("the game did not finish after {0} honest ticks")]
     Stuck(u32),
-}
-
-/// What an accepted action did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Applied {
-    /// A claim was added and its bond paid in.
-    Moved {
-        /// The new claim's index.
-        index: usize,
-        /// The bond paid.
-        bond: U256,
-    },
-    /// A leaf was countered.
-    Stepped,
-    /// A subgame was resolved.
-    ClaimResolved(ClaimOutcome),
-    /// The game was resolved.
-    Resolved(GameStatus),
-    /// Credit was paid out.
-    CreditClaimed {
-        /// Who was paid.
-        recipient: Address,
-        /// How much.
-        amount: U256,
-    },
-}
-
-/// Applies `action` sent by `actor` to the mirror, exactly as the contract would process
-/// the corresponding transaction. Moves pay the bond named in the action.
-pub fn apply_action(
-    game: &mut GameState,
-    verifier: &dyn StepVerifier,
-    actor: Address,
-    action: &Action,
-    now: u64,
-) -> Result<Applied, GameError> {
-    match action {
-        Action::Move {
-            parent_index,
-            claim,
-            is_attack,
-            bond,
-        } => {
-            let index = game.apply_move(*parent_index, *claim, *is_attack, actor, *bond, now)?;
-            Ok(Applied::Moved { index, bond: *bond })
-        }
-        Action::Step {
-            claim_index,
-            is_attack,
-            state_index,
-            witness,
-            ..
-        } => {
-            game.step(
-                *claim_index,
-                *is_attack,
-                *state_index,
-                witness,
-                verifier,
-                actor,
-                now,
-            )?;
-            Ok(Applied::Stepped)
-        }
-        Action::ResolveClaim { claim_index } => game
-            .resolve_claim(*claim_index, now)
-            .map(Applied::ClaimResolved),
-        Action::Resolve => game.resolve(now).map(Applied::Resolved),
-        Action::ClaimCredit { recipient } => {
-            let amount = game.claim_credit(*recipient, now)?;
-            Ok(Applied::CreditClaimed {
-                recipient: *recipient,
-                amount,
-            })
-        }
-    }
-}
-
-/// One action of the simulation and what became of it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct LogEntry {
-    /// When it was sent.
-    pub time: u64,
-    /// Who sent it.
-    pub actor: Address,
-    /// What was sent.
-    pub action: Action,
-    /// What it did, or the Solidity name of the error that rejected it.
-    pub result: Result<Applied, String>,
-}
-
-/// The outcome of a simulated game and the properties it is judged by.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SimReport {
-    /// The simulation seed.
-    pub seed: u64,
-    /// The status the honest side must reach (from the root claim's honesty).
-    pub expected: GameStatus,
-    /// The status reached.
-    pub status: GameStatus,
-    /// Bonds the honest side paid.
-    pub honest_paid: U256,
-    /// Credit paid out to the honest side.
-    pub honest_received: U256,
-    /// Bonds paid by everyone.
-    pub total_paid: U256,
-    /// Credit paid out to everyone.
-    pub total_paid_out: U256,
-    /// Wei left in the game after every payout.
-    pub final_balance: U256,
-    /// Claims in the game.
-    pub claims: usize,
-    /// Accepted moves.
-    pub moves: u64,
-    /// Accepted steps.
-    pub steps: u64,
-    /// Rejected adversary actions by error name.
-    pub rejected: BTreeMap<String, u64>,
-    /// Rejected honest actions and solver failures, in words (must be empty).
-    pub honest_failures: Vec<String>,
-    /// Whether the subgame results equal what `resolve_all` computes from the final claims.
-    pub resolution_matches: bool,
-    /// The adversaries' names.
-    pub adversaries: Vec<String>,
-}
-
-impl SimReport {
-    /// Every property the game broke, in words (empty when the game is clean).
-    pub fn violations(&self) -> Vec<String> {
-        let mut v = self.honest_failures.clone();
-        if self.status != self.expected {
-            v.push(format!(
-                "honest side lost: status {:?}, expected {:?}",
-                self.status, self.expected
-            ));
-        }
-        if self.honest_received < self.honest_paid {
-            v.push(format!(
-                "honest bond lost: paid {} wei, received {} wei",
-                self.honest_paid, self.honest_received
-            ));
-        }
-        if self.total_paid != self.total_paid_out || !self.final_balance.is_zero() {
-            v.push(format!(
-                "ETH not conserved: paid in {}, paid out {}, left {}",
-                self.total_paid, self.total_paid_out, self.final_balance
-            ));
-        }
-        if !self.resolution_matches {
-            v.push("incremental resolution differs from resolve_all".to_owned());
-        }
-        v
-    }
 }
 
 /// A game in progress between the honest solver and the adversaries.
