@@ -8,7 +8,7 @@
 //! Only non-zero nodes are stored, keyed by `(level, index)` with level 0 the leaves, so a write
 //! rehashes exactly `depth` nodes and an empty subtree costs no memory.
 
-use std::collections::HashMap;
+use alloy_primitives::map::HashMap;
 
 use alloy_primitives::B256;
 
@@ -33,7 +33,7 @@ impl SparseTree {
         );
         Self {
             depth,
-            nodes: HashMap::new(),
+            nodes: HashMap::default(),
         }
     }
 
@@ -44,7 +44,7 @@ impl SparseTree {
         leaves: impl IntoIterator<Item = (u64, B256)>,
     ) -> Result<Self, CommitError> {
         let mut t = Self::new(depth);
-        let mut level: HashMap<u64, B256> = HashMap::new();
+        let mut level: HashMap<u64, B256> = HashMap::default();
         for (i, v) in leaves {
             t.check(i)?;
             level.insert(i, v);
@@ -57,7 +57,7 @@ impl SparseTree {
             if l == depth {
                 break;
             }
-            let mut parents: HashMap<u64, B256> = HashMap::new();
+            let mut parents: HashMap<u64, B256> = HashMap::default();
             for &i in level.keys() {
                 let p = i >> 1;
                 if parents.contains_key(&p) {

@@ -116,7 +116,7 @@ proptest! {
                 model.entry(stem).or_default().insert(sub, v);
             }
         }
-        let model: HashMap<Key, Vec<(u8, B256)>> =
+        let model: Vec<(Key, Vec<(u8, B256)>)> =
             model.into_iter().map(|(k, m)| (k, m.into_iter().collect())).collect();
         prop_assert_eq!(w.root(), root_from_scratch(&model));
         prop_assert_eq!(w.stem_count(), model.len());

@@ -16,7 +16,7 @@
 //! against the root left by the previous one (spec §4.6), rather than a joint multiproof that
 //! would save almost nothing.
 
-use std::collections::HashMap;
+use alloy_primitives::map::HashMap;
 
 use alloy_primitives::{Address, B256, U256};
 
@@ -51,7 +51,7 @@ impl WorldState {
     pub fn new() -> Self {
         Self {
             trie: PrefixTrie::new(tag::STEM),
-            stems: HashMap::new(),
+            stems: HashMap::default(),
         }
     }
 
@@ -217,8 +217,9 @@ pub fn update_stem(
     path.root_after_set(tag::STEM, stem, &new_sub)
 }
 
-/// The world root holding exactly `stems` (stem → subtree leaves), built from scratch.
-pub fn root_from_scratch(stems: &HashMap<Key, Vec<(u8, B256)>>) -> B256 {
+/// The world root holding exactly `stems` (stem, its subtree leaves; distinct stems), built
+/// from scratch.
+pub fn root_from_scratch(stems: &[(Key, Vec<(u8, B256)>)]) -> B256 {
     let entries: Vec<(Key, B256)> = stems
         .iter()
         .map(|(s, leaves)| {
@@ -318,13 +319,14 @@ mod tests {
     #[test]
     fn incremental_equals_from_scratch_and_a_write_costs_its_path() {
         let mut w = WorldState::new();
-        let mut model: HashMap<Key, Vec<(u8, B256)>> = HashMap::new();
+        let mut model: HashMap<Key, Vec<(u8, B256)>> = HashMap::default();
         for i in 0..500u64 {
             let k = key::storage_key(&addr(i % 37), U256::from(i * 7));
             let v = B256::with_last_byte((i % 200) as u8 + 1);
             w.set(&k, v);
             model.entry(k.stem).or_default().push((k.subindex, v));
         }
+        let model: Vec<(Key, Vec<(u8, B256)>)> = model.into_iter().collect();
         assert_eq!(w.root(), root_from_scratch(&model));
         let k = key::storage_key(&addr(3), U256::from(21));
         let depth = w.depth_of(&k.stem) as u64;
