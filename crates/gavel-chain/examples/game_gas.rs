@@ -393,9 +393,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let moves = 5000;
     let started = Instant::now();
     for k in 0..moves {
-        game::game_move(&l1, p.bob, g, digest, 0, keccak256(format!("m{k}")), true, bond).await?;
+        game::game_move(
+            &l1,
+            p.bob,
+            g,
+            digest,
+            0,
+            keccak256(format!("m{k}")),
+            true,
+            bond,
+        )
+        .await?;
     }
     let secs = started.elapsed().as_secs_f64();
-    println!("In-process send rate: {moves} moves in {secs:.2} s = {:.0} tx/s", moves as f64 / secs);
+    println!(
+        "In-process send rate: {moves} moves in {secs:.2} s = {:.0} tx/s",
+        moves as f64 / secs
+    );
     Ok(())
 }

@@ -90,6 +90,27 @@ impl Default for ToyDeployParams {
 }
 
 impl ToyDeployParams {
+    /// The parameters for a game configured like `config` (the Rust mirror's configuration),
+    /// registered as [`TOY_GAME_TYPE`] and anchored at `(anchor_root, anchor_seq)`.
+    pub fn from_config(
+        config: &gavel_game::GameConfig,
+        anchor_root: B256,
+        anchor_seq: u64,
+    ) -> Self {
+        Self {
+            game_type: TOY_GAME_TYPE,
+            max_depth: u64::from(config.max_depth),
+            split_depth: u64::from(config.split_depth),
+            max_clock_duration: config.max_clock_duration,
+            clock_extension: config.clock_extension,
+            withdrawal_delay: config.withdrawal_delay,
+            base_bond: config.base_bond,
+            bond_increment: config.bond_increment,
+            anchor_root,
+            anchor_seq,
+        }
+    }
+
     /// The game configuration part.
     pub fn game_params(&self) -> GameParams {
         GameParams {
@@ -317,4 +338,32 @@ pub async fn deploy_toy_system(
     )
     .await?;
     Ok(deployment)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toy_defaults_match_the_rust_mirror() {
+        let root = B256::repeat_byte(7);
+        let from_mirror =
+            ToyDeployParams::from_config(&gavel_game::GameConfig::toy_default(), root, 3);
+        let expected = ToyDeployParams {
+            anchor_root: root,
+            anchor_seq: 3,
+            ..ToyDeployParams::default()
+        };
+        assert_eq!(from_mirror, expected);
+    }
+
+    #[test]
+    fn bonds_grow_with_depth() {
+        let p = ToyDeployParams::default().game_params();
+        assert_eq!(p.bond_at_depth(0), p.base_bond);
+        assert_eq!(
+            p.bond_at_depth(3),
+            p.base_bond + U256::from(3) * p.bond_increment
+        );
+    }
 }

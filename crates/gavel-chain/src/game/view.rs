@@ -12,33 +12,8 @@ use serde::{Deserialize, Serialize};
 /// The `parentIndex` the root's `Move` event carries.
 const NO_PARENT: u32 = u32::MAX;
 
-/// A game's status (`GameStatus` in `Types.sol`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum GameStatus {
-    /// Still being played or resolved.
-    InProgress,
-    /// The root claim was countered.
-    ChallengerWins,
-    /// The root claim stood.
-    DefenderWins,
-}
-
-impl TryFrom<u8> for GameStatus {
-    type Error = ChainError;
-
-    fn try_from(v: u8) -> Result<Self, ChainError> {
-        match v {
-            0 => Ok(GameStatus::InProgress),
-            1 => Ok(GameStatus::ChallengerWins),
-            2 => Ok(GameStatus::DefenderWins),
-            other => Err(ChainError::Decode {
-                what: "game status".into(),
-                message: format!("unknown status {other}"),
-            }),
-        }
-    }
-}
-
+/// The game's status as `gavel_game` names it (same discriminants as `Types.sol`).
+pub use gavel_game::GameStatus;
 /// One claim as the chain knows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimView {
@@ -155,7 +130,10 @@ pub async fn read_game_from(
     let mut out = GameView {
         address: game,
         game_type: view(l1, game, FaultDisputeGame::gameTypeCall {}).await?,
-        status: GameStatus::try_from(status)?,
+        status: GameStatus::from_u8(status).ok_or_else(|| ChainError::Decode {
+            what: format!("status of game {game}"),
+            message: format!("unknown status {status}"),
+        })?,
         creator: view(l1, game, FaultDisputeGame::gameCreatorCall {}).await?,
         root_claim: view(l1, game, FaultDisputeGame::rootClaimCall {}).await?,
         absolute_prestate: view(l1, game, FaultDisputeGame::absolutePrestateCall {}).await?,
