@@ -1,6 +1,6 @@
 //! Typed errors. Verification never panics on malformed bytes: every way a proof or an encoded
 //! record can be wrong has a variant here, and the names are the ones the Solidity twins use for
-//! their custom errors (spec §9).
+//! their custom errors (spec §10).
 
 use alloy_primitives::B256;
 use thiserror::Error;

@@ -1,4 +1,4 @@
-//! The per-transaction substate trie (spec §8... see §4.7).
+//! The per-transaction substate trie (spec §8).
 //!
 //! Everything EIP-2929/1153/6780 make a transaction remember lives in one prefix trie
 //! ([`PrefixTrie`] with terminal tag `0x03`, payload = value), reset to `0` at every transaction
@@ -19,7 +19,7 @@ use crate::proof::{Reader, expect_root};
 use crate::trie::path::{PathProof, Terminal};
 use crate::trie::{Key, PrefixTrie};
 
-/// What a substate entry records (spec §4.7). The byte values are part of the spec.
+/// What a substate entry records (spec §8.1). The byte values are part of the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(u8)]
 pub enum Kind {
@@ -166,8 +166,8 @@ impl Substate {
 fn decode(key: &Key, proof: &[u8]) -> Result<PathProof, ProofError> {
     let mut r = Reader::new(proof);
     let p = PathProof::decode(&mut r)?;
-    r.finish()?;
     p.check(key)?;
+    r.finish()?;
     Ok(p)
 }
 

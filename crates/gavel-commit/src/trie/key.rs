@@ -107,7 +107,7 @@ pub fn storage_key(address: &Address, slot: U256) -> TreeKey {
 }
 
 /// The BASIC_DATA leaf: `version(1) ‖ reserved(4) ‖ codeSize(3) ‖ nonce(8) ‖ balance(16)`,
-/// big-endian (EIP-7864). Balances are 128-bit (deviation D2 in spec §8).
+/// big-endian (EIP-7864). Balances are 128-bit (deviation D2, spec §9.8).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BasicData {
     /// Code size in bytes (< 2^24).
