@@ -1,10 +1,9 @@
 //! Sends one agent action to the game contract and applies it to the Rust mirror, and
 //! reports whether the two agreed.
 
-use crate::verifier::toy_verify;
 use alloy_primitives::{Address, B256, Bytes};
-use gavel_chain::{ChainError, ChildRef, ClaimRef, InProcessL1, decode_revert, game};
-use gavel_game::{Action, GameState};
+use gavel_chain::{ChainError, ChildRef, ClaimRef, L1, decode_revert, game};
+use gavel_game::{Action, GameState, ToyVerifier};
 
 /// What happened to one action.
 #[derive(Debug)]
@@ -20,19 +19,25 @@ pub enum Outcome {
 /// The children of `index` in ascending index order, as `resolveClaim` wants them.
 fn children_of(state: &GameState, index: usize) -> Vec<ChildRef> {
     state
-        .claims
+        .children(index)
         .iter()
-        .enumerate()
-        .filter(|(_, c)| c.parent_index == Some(index))
-        .map(|(i, c)| ChildRef { index: i, claim: c.claim, claimant: c.claimant })
+        .filter_map(|&i| {
+            state.claim(i).map(|c| ChildRef {
+                index: i,
+                claim: c.claim,
+                claimant: c.claimant,
+            })
+        })
         .collect()
 }
 
 fn claim_ref(state: &GameState, index: usize) -> ClaimRef {
     state
-        .claims
-        .get(index)
-        .map(|c| ClaimRef { claim: c.claim, claimant: c.claimant })
+        .claim(index)
+        .map(|c| ClaimRef {
+            claim: c.claim,
+            claimant: c.claimant,
+        })
         .unwrap_or_default()
 }
 
@@ -48,7 +53,9 @@ fn compare(
             if got == expected {
                 Outcome::Rejected { error: got }
             } else {
-                Outcome::Mismatch(format!("{what}: contract reverted {got}, mirror said {expected}"))
+                Outcome::Mismatch(format!(
+                    "{what}: contract reverted {got}, mirror said {expected}"
+                ))
             }
         }
         (Err(ChainError::Reverted { data }), Ok(())) => Outcome::Mismatch(format!(
@@ -64,7 +71,7 @@ fn compare(
 
 /// Executes `action` from `actor` on `game` at time `now` (the timestamp the next block gets).
 pub async fn execute(
-    l1: &InProcessL1,
+    l1: &impl L1,
     game_addr: Address,
     mirror: &mut GameState,
     actor: Address,
@@ -72,11 +79,25 @@ pub async fn execute(
     now: u64,
 ) -> Result<Outcome, ChainError> {
     match action {
-        Action::Move { parent_index, claim, is_attack, bond } => {
-            let disputed =
-                mirror.claims.get(*parent_index).map(|c| c.digest()).unwrap_or(B256::ZERO);
+        Action::Move {
+            parent_index,
+            claim,
+            is_attack,
+            bond,
+        } => {
+            let disputed = mirror
+                .claim(*parent_index)
+                .map(|c| c.digest())
+                .unwrap_or(B256::ZERO);
             let chain = game::game_move(
-                l1, actor, game_addr, disputed, *parent_index, *claim, *is_attack, *bond,
+                l1,
+                actor,
+                game_addr,
+                disputed,
+                *parent_index,
+                *claim,
+                *is_attack,
+                *bond,
             )
             .await
             .map(|r| r.gas_used);
@@ -86,9 +107,17 @@ pub async fn execute(
                 .map_err(|e| e.solidity_name().to_owned());
             compare(chain, mirror_result, "move")
         }
-        Action::Step { claim_index, is_attack, state_index, witness, .. } => {
+        Action::Step {
+            claim_index,
+            is_attack,
+            state_index,
+            witness,
+            ..
+        } => {
             let parent = claim_ref(mirror, *claim_index);
-            let state_ref = state_index.map(|i| claim_ref(mirror, i)).unwrap_or_default();
+            let state_ref = state_index
+                .map(|i| claim_ref(mirror, i))
+                .unwrap_or_default();
             let chain = game::game_step(
                 l1,
                 actor,
@@ -102,7 +131,15 @@ pub async fn execute(
             )
             .await
             .map(|r| r.gas_used);
-            let mirror_result = mirror_step(mirror, *claim_index, *is_attack, *state_index, witness, actor, now);
+            let mirror_result = mirror_step(
+                mirror,
+                *claim_index,
+                *is_attack,
+                *state_index,
+                witness,
+                actor,
+                now,
+            );
             compare(chain, mirror_result, "step")
         }
         Action::ResolveClaim { claim_index } => {
@@ -112,13 +149,20 @@ pub async fn execute(
                 game::game_resolve_claim(l1, actor, game_addr, *claim_index, subject, children)
                     .await
                     .map(|r| r.gas_used);
-            let mirror_result =
-                mirror.resolve_claim(*claim_index, now).map(|_| ()).map_err(|e| e.solidity_name().to_owned());
+            let mirror_result = mirror
+                .resolve_claim(*claim_index, now)
+                .map(|_| ())
+                .map_err(|e| e.solidity_name().to_owned());
             compare(chain, mirror_result, "resolveClaim")
         }
         Action::Resolve => {
-            let chain = game::game_resolve(l1, actor, game_addr).await.map(|r| r.gas_used);
-            let mirror_result = mirror.resolve(now).map(|_| ()).map_err(|e| e.solidity_name().to_owned());
+            let chain = game::game_resolve(l1, actor, game_addr)
+                .await
+                .map(|r| r.gas_used);
+            let mirror_result = mirror
+                .resolve(now)
+                .map(|_| ())
+                .map_err(|e| e.solidity_name().to_owned());
             compare(chain, mirror_result, "resolve")
         }
         Action::ClaimCredit { recipient } => {
@@ -134,8 +178,8 @@ pub async fn execute(
     }
 }
 
-/// Applies a step to the mirror, running the Rust twin of the verifier where the contract
-/// would call the on-chain one.
+/// Applies a step to the mirror, running the Rust twin of the toy verifier where the
+/// contract calls the on-chain one.
 fn mirror_step(
     mirror: &mut GameState,
     claim_index: usize,
@@ -145,15 +189,15 @@ fn mirror_step(
     actor: Address,
     now: u64,
 ) -> Result<(), String> {
-    let target = mirror
-        .check_step(claim_index, is_attack, state_index, now)
-        .map_err(|e| e.solidity_name().to_owned())?;
-    let pre = match target.pre_state_index {
-        Some(i) => mirror.claims[i].claim,
-        None => mirror.absolute_prestate,
-    };
-    let post = toy_verify(pre, witness).map_err(|e| e.to_string())?;
     mirror
-        .apply_step(claim_index, is_attack, post, actor, now)
+        .step(
+            claim_index,
+            is_attack,
+            state_index,
+            witness,
+            &ToyVerifier,
+            actor,
+            now,
+        )
         .map_err(|e| e.solidity_name().to_owned())
 }

@@ -10,11 +10,9 @@ mod exec;
 pub mod report;
 mod runner;
 pub mod scenario;
-mod verifier;
 
 pub use report::{FuzzReport, GameFailure, GameReport};
 pub use scenario::{Scenario, game_seed};
-pub use verifier::{InvalidWitness, toy_verify};
 
 use gavel_game::{GameConfig, Strategy};
 
@@ -82,14 +80,23 @@ pub fn run(
     config: &FuzzConfig,
     mut on_game: impl FnMut(u64, &GameReport),
 ) -> Result<FuzzReport, FuzzError> {
-    config.game.validate().map_err(|e| FuzzError::Config(e.to_string()))?;
+    config
+        .game
+        .validate()
+        .map_err(|e| FuzzError::Config(e.to_string()))?;
     if config.strategies.is_empty() {
-        return Err(FuzzError::Config("no adversary strategies to draw from".into()));
+        return Err(FuzzError::Config(
+            "no adversary strategies to draw from".into(),
+        ));
     }
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()?;
     let mut report = FuzzReport::new("toy", config.seed);
     for index in 0..config.games {
-        let seed = config.single_game_seed.unwrap_or_else(|| game_seed(config.seed, index));
+        let seed = config
+            .single_game_seed
+            .unwrap_or_else(|| game_seed(config.seed, index));
         let scenario = Scenario::generate(
             seed,
             config.game.max_depth,

@@ -21,6 +21,8 @@ pub struct GameReport {
     /// Actions the contract rejected (adversaries trying illegal things), all of which the
     /// Rust mirror rejected with the same error.
     pub rejected: u64,
+    /// The rejected actions by custom error name.
+    pub rejected_by_error: BTreeMap<String, u64>,
     /// Total L1 gas of every accepted transaction of the game.
     pub gas: u64,
     /// Every broken property, in words (empty when the game is clean).
@@ -74,6 +76,8 @@ pub struct FuzzReport {
     pub steps: u64,
     /// Actions rejected by the contract (and by the mirror, identically).
     pub rejected_actions: u64,
+    /// Rejected actions by custom error name.
+    pub rejected_by_error: BTreeMap<String, u64>,
     /// L1 gas over all games.
     pub l1_gas_total: u64,
     /// Wall-clock seconds of the run.
@@ -87,7 +91,11 @@ pub struct FuzzReport {
 impl FuzzReport {
     /// An empty report for a run.
     pub fn new(vm: &str, seed: u64) -> Self {
-        Self { vm: vm.to_owned(), seed, ..Self::default() }
+        Self {
+            vm: vm.to_owned(),
+            seed,
+            ..Self::default()
+        }
     }
 
     /// Adds one game.
@@ -100,8 +108,14 @@ impl FuzzReport {
         self.steps += game.steps;
         self.rejected_actions += game.rejected;
         self.l1_gas_total += game.gas;
+        for (error, count) in &game.rejected_by_error {
+            *self.rejected_by_error.entry(error.clone()).or_default() += count;
+        }
         for strategy in &game.scenario.adversaries {
-            *self.strategy_counts.entry(strategy.to_string()).or_default() += 1;
+            *self
+                .strategy_counts
+                .entry(strategy.to_string())
+                .or_default() += 1;
         }
         self.adversary_strategies = self.strategy_counts.keys().cloned().collect();
         if !game.is_clean() {
@@ -120,7 +134,11 @@ impl FuzzReport {
     /// Sets the timing figures.
     pub fn finish(&mut self, elapsed_secs: f64) {
         self.elapsed_secs = elapsed_secs;
-        self.games_per_sec = if elapsed_secs > 0.0 { self.games as f64 / elapsed_secs } else { 0.0 };
+        self.games_per_sec = if elapsed_secs > 0.0 {
+            self.games as f64 / elapsed_secs
+        } else {
+            0.0
+        };
     }
 
     /// Whether the run found nothing wrong.

@@ -10,12 +10,13 @@ use crate::{FuzzConfig, FuzzError};
 use alloy_primitives::{Address, B256, U256};
 use gavel_chain::{InProcessL1, L1, TimeControl, ToyDeployParams, deploy_toy_system, game};
 use gavel_game::{
-    Action, Adversary, GameState, GameStatus, HonestSolver, LyingTrace, ToyTrace, TraceProvider,
-    make_adversary, resolve_all,
+    Action, Adversary, GameState, GameStatus, HonestSolver, SharedTrace, ToyTrace, TraceProvider,
+    honest_root, make_adversary, resolve_all, toy::toy_input,
 };
 use rand::{Rng, SeedableRng, seq::SliceRandom};
 use rand_chacha::ChaCha8Rng;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// One seat at the table.
 enum Seat {
@@ -34,6 +35,7 @@ struct Tally {
     moves: u64,
     steps: u64,
     rejected: u64,
+    rejected_by_error: BTreeMap<String, u64>,
     gas: u64,
     violations: Vec<String>,
 }
@@ -49,7 +51,10 @@ impl Tally {
                     _ => {}
                 }
             }
-            Outcome::Rejected { .. } => self.rejected += 1,
+            Outcome::Rejected { error } => {
+                self.rejected += 1;
+                *self.rejected_by_error.entry(error).or_default() += 1;
+            }
             Outcome::Mismatch(what) => self.violations.push(format!("mirror mismatch: {what}")),
         }
     }
@@ -72,14 +77,24 @@ pub async fn play(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport
     )
     .await?;
 
-    let honest = ToyTrace::new(anchor_root, scenario.trace_length, game_cfg.max_depth);
-    let lying = LyingTrace::new(&honest, scenario.divergence, scenario.game_seed);
+    let honest = ToyTrace::new(anchor_root, scenario.trace_length, game_cfg.max_depth)?;
+    let salt = B256::from(rng.random::<[u8; 32]>());
+    let lying: SharedTrace = Arc::new(ToyTrace::divergent(
+        anchor_root,
+        scenario.trace_length,
+        game_cfg.max_depth,
+        scenario.divergence,
+        salt,
+    )?);
     let (root_claim, creator) = if scenario.honest_root {
-        (honest.state_at(honest.last_index(game_cfg.max_depth))?, honest_addr)
+        (honest_root(&honest, game_cfg.max_depth)?, honest_addr)
     } else {
-        (lying.state_at(lying.last_index(game_cfg.max_depth))?, accounts[2])
+        (
+            honest_root(lying.as_ref(), game_cfg.max_depth)?,
+            accounts[2],
+        )
     };
-    let input = B256::from(U256::from(scenario.trace_length));
+    let input = toy_input(scenario.trace_length);
     let game_addr = game::create_game(&l1, creator, &deployment, root_claim, 1, input).await?;
     let view = game::read_game(&l1, game_addr).await?;
     let mut violations = Vec::new();
@@ -92,16 +107,31 @@ pub async fn play(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport
         creator,
         root_claim,
         view.created_at,
-    );
+    )
+    .map_err(|e| FuzzError::Config(e.to_string()))?;
 
-    let mut players = vec![Player { address: honest_addr, seat: Seat::Honest(HonestSolver::new(honest_addr)) }];
+    let mut players = vec![Player {
+        address: honest_addr,
+        seat: Seat::Honest(HonestSolver::new(honest_addr)),
+    }];
     for (i, strategy) in scenario.adversaries.iter().enumerate() {
         let address = accounts[2 + i];
-        let adversary = make_adversary(strategy, address, scenario.game_seed ^ (i as u64 + 1), &lying);
-        players.push(Player { address, seat: Seat::Adversary(adversary) });
+        let adversary = make_adversary(
+            strategy,
+            address,
+            scenario.game_seed ^ (i as u64 + 1),
+            lying.clone(),
+        );
+        players.push(Player {
+            address,
+            seat: Seat::Adversary(adversary),
+        });
     }
 
-    let mut tally = Tally { violations, ..Tally::default() };
+    let mut tally = Tally {
+        violations,
+        ..Tally::default()
+    };
     // Play rounds in a random seat order, advancing time by less than a clock extension
     // between rounds so the honest solver, which answers every round, can never time out.
     let max_step = (game_cfg.clock_extension / 2).max(1);
@@ -146,7 +176,7 @@ pub async fn play(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport
     // also poke at resolution, which must not change the outcome.
     l1.advance_time(game_cfg.max_clock_duration + 1).await?;
     let solver = HonestSolver::new(honest_addr);
-    for _ in 0..(mirror.claims.len() + 4) {
+    for _ in 0..(mirror.claims().len() + 4) {
         let now = l1.now();
         let actions = solver.next_actions(&mirror, &honest, now)?;
         let resolving: Vec<Action> = actions
@@ -157,25 +187,47 @@ pub async fn play(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport
             break;
         }
         for action in resolving {
-            let outcome = execute(&l1, game_addr, &mut mirror, honest_addr, &action, l1.now()).await?;
+            let outcome =
+                execute(&l1, game_addr, &mut mirror, honest_addr, &action, l1.now()).await?;
             tally.record(&action, outcome);
         }
     }
 
-    let expected = if scenario.honest_root { GameStatus::DefenderWins } else { GameStatus::ChallengerWins };
+    let expected = if scenario.honest_root {
+        GameStatus::DefenderWins
+    } else {
+        GameStatus::ChallengerWins
+    };
     let view = game::read_game(&l1, game_addr).await?;
+    let rules = resolve_all(&mirror);
     let honest_won = view.status == expected;
     if !honest_won {
-        tally.violations.push(format!("honest side lost: game ended {:?}, expected {expected:?}", view.status));
+        tally.violations.push(format!(
+            "honest side lost: game ended {:?}, expected {expected:?}",
+            view.status
+        ));
     }
-    if mirror.status != view.status {
-        tally.violations.push(format!("mirror status {:?} != contract {:?}", mirror.status, view.status));
+    if mirror.status() != view.status {
+        tally.violations.push(format!(
+            "mirror status {:?} != contract {:?}",
+            mirror.status(),
+            view.status
+        ));
+    }
+    // Per-claim results: the contract's countered flags against the rules.
+    for (i, claim) in view.claims.iter().enumerate() {
+        let by_rules = rules.per_claim.get(i).map(|o| o.countered);
+        if claim.resolved != by_rules {
+            tally.violations.push(format!(
+                "claim {i}: contract countered={:?}, rules countered={by_rules:?}",
+                claim.resolved
+            ));
+        }
     }
 
     // Bonds: what each party paid in, what the contract credits it, what the rules say.
-    let rules = resolve_all(&mirror);
     let mut paid: BTreeMap<Address, U256> = BTreeMap::new();
-    for claim in &mirror.claims {
+    for claim in mirror.claims() {
         *paid.entry(claim.claimant).or_default() += game_cfg.required_bond(claim.position);
     }
     let total_paid: U256 = paid.values().copied().sum();
@@ -185,21 +237,29 @@ pub async fn play(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport
         total_credit += on_chain;
         let by_rules = rules.credits.get(&player).copied().unwrap_or_default();
         if on_chain != by_rules {
-            tally.violations.push(format!("credit of {player}: contract {on_chain}, rules {by_rules}"));
+            tally.violations.push(format!(
+                "credit of {player}: contract {on_chain}, rules {by_rules}"
+            ));
         }
     }
     if total_credit != total_paid {
-        tally.violations.push(format!("ETH not conserved: bonds {total_paid}, credits {total_credit}"));
+        tally.violations.push(format!(
+            "ETH not conserved: bonds {total_paid}, credits {total_credit}"
+        ));
     }
     let balance = l1.balance(game_addr).await?;
     if balance != total_paid {
-        tally.violations.push(format!("game holds {balance} wei but bonds total {total_paid}"));
+        tally.violations.push(format!(
+            "game holds {balance} wei but bonds total {total_paid}"
+        ));
     }
     let honest_paid = paid.get(&honest_addr).copied().unwrap_or_default();
     let honest_credit = rules.credits.get(&honest_addr).copied().unwrap_or_default();
     let honest_bond_loss = honest_paid.saturating_sub(honest_credit);
     if !honest_bond_loss.is_zero() {
-        tally.violations.push(format!("honest side lost {honest_bond_loss} wei of bonds"));
+        tally
+            .violations
+            .push(format!("honest side lost {honest_bond_loss} wei of bonds"));
     }
 
     // Withdraw everything after the delay; the game must end empty.
@@ -211,7 +271,9 @@ pub async fn play(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport
     }
     let left = l1.balance(game_addr).await?;
     if !left.is_zero() {
-        tally.violations.push(format!("game still holds {left} wei after every credit was claimed"));
+        tally.violations.push(format!(
+            "game still holds {left} wei after every credit was claimed"
+        ));
     }
 
     Ok(GameReport {
@@ -221,6 +283,7 @@ pub async fn play(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport
         moves: tally.moves,
         steps: tally.steps,
         rejected: tally.rejected,
+        rejected_by_error: tally.rejected_by_error,
         gas: tally.gas,
         violations: tally.violations,
     })

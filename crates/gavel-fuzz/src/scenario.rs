@@ -50,6 +50,12 @@ impl Scenario {
         let adversaries = (0..count)
             .map(|_| strategies[rng.random_range(0..strategies.len())].clone())
             .collect();
-        Self { game_seed, trace_length, honest_root, divergence, adversaries }
+        Self {
+            game_seed,
+            trace_length,
+            honest_root,
+            divergence,
+            adversaries,
+        }
     }
 }
