@@ -75,6 +75,14 @@ impl FuzzConfig {
     }
 }
 
+/// Plays one scenario on a fresh in-process L1 (what `run` does for each game).
+pub fn play_scenario(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport, FuzzError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()?;
+    runtime.block_on(runner::play(scenario, config))
+}
+
 /// Plays every game of the run, calling `on_game` after each, and returns the summary.
 pub fn run(
     config: &FuzzConfig,
