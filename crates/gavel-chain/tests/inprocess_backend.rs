@@ -149,3 +149,30 @@ async fn added_accounts_can_send() {
     .unwrap();
     assert_eq!(l1.balance_now(carol), U256::from(1_000_000u64 - 5));
 }
+
+/// The in-process chain is shared across threads behind `Arc`, its futures are `Send`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_across_tasks() {
+    use std::sync::Arc;
+    let l1 = Arc::new(InProcessL1::with_accounts(4));
+    let to = Address::repeat_byte(0x55);
+    let tasks: Vec<_> = l1
+        .accounts()
+        .into_iter()
+        .map(|from| {
+            let l1 = Arc::clone(&l1);
+            tokio::spawn(async move {
+                for _ in 0..25 {
+                    l1.send(TxRequest::call(from, to, Bytes::new()).with_value(U256::from(1)))
+                        .await
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(l1.balance_now(to), U256::from(100));
+    assert_eq!(l1.block_number_now(), 100);
+}

@@ -11,7 +11,14 @@ async fn conforms_on_anvil() {
     let Some(bin) = anvil_bin() else { return };
     let anvil = spawn_anvil(&bin);
     let keys = anvil_keys(&anvil, 2);
-    let l1 = RpcL1::connect(&anvil.endpoint(), &keys).await.unwrap();
+    // Tiny log pages so that eth_getLogs paging is exercised.
+    let options = RpcOptions {
+        log_page_blocks: 2,
+        ..RpcOptions::default()
+    };
+    let l1 = RpcL1::connect_with(&anvil.endpoint(), &keys, options)
+        .await
+        .unwrap();
     assert_eq!(l1.chain_id().await.unwrap(), anvil.chain_id());
     assert_eq!(l1.accounts(), anvil.addresses()[..2].to_vec());
     conformance(&l1).await;
@@ -164,4 +171,36 @@ async fn toy_system_on_anvil() {
         game::credit_of(&l1, created, bob).await.unwrap(),
         params.base_bond + bond
     );
+}
+
+/// Many tasks sending from one key at once: the backend serializes them per sender, so no
+/// nonce is used twice and every transaction lands.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_sends_from_one_key() {
+    use alloy::primitives::{Address, Bytes, U256};
+    use gavel_chain::TxRequest;
+    use std::sync::Arc;
+
+    let Some(bin) = anvil_bin() else { return };
+    let anvil = spawn_anvil(&bin);
+    let l1 = Arc::new(
+        RpcL1::connect(&anvil.endpoint(), &anvil_keys(&anvil, 1))
+            .await
+            .unwrap(),
+    );
+    let from = l1.accounts()[0];
+    let to = Address::repeat_byte(0x55);
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let l1 = Arc::clone(&l1);
+            tokio::spawn(async move {
+                l1.send(TxRequest::call(from, to, Bytes::new()).with_value(U256::from(1)))
+                    .await
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(l1.balance(to).await.unwrap(), U256::from(8));
 }
