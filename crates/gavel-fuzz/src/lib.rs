@@ -6,6 +6,7 @@
 //! end the run checks that the honest side won, lost no bond, that every credit matches the
 //! rules, and that ETH is conserved. See docs/fuzzing.md.
 
+pub mod agent;
 mod exec;
 pub mod report;
 mod runner;
