@@ -1,0 +1,681 @@
+//! The golden vectors of `fixtures/vectors/*.json` (docs/spec.md §11) run through the Solidity
+//! twins of the commitment kernel (`contracts/src/commit/`), deployed as thin harness contracts
+//! into the in-process L1. Every case of every file must give the same result (root, value,
+//! accepted) or the same error name as its `expect` field, i.e. the same answer as the Rust
+//! crate `gavel-commit` that generated the file.
+//!
+//! `cargo test -p gavel-chain --test commit_vectors -- --nocapture gas_table` prints the gas the
+//! library calls use per verification kind (measured inside the harness with `gasleft()`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use alloy::primitives::{Address, B256, Bytes, FixedBytes, U256, keccak256};
+use alloy::sol;
+use alloy::sol_types::SolCall;
+use gavel_chain::{ChainError, InProcessL1, TxRequest, dev_address};
+use serde_json::Value;
+
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    HashHarness,
+    "../../contracts/artifacts/HashHarness.json"
+);
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    SparseProofHarness,
+    "../../contracts/artifacts/SparseProofHarness.json"
+);
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    WorldProofHarness,
+    "../../contracts/artifacts/WorldProofHarness.json"
+);
+
+////////////////////////////////////////////////////////////////
+//                          Plumbing                          //
+////////////////////////////////////////////////////////////////
+
+/// Every custom error of `contracts/src/commit/CommitErrors.sol` (spec §10 and the decoder
+/// errors); reverts are named by their 4-byte selector.
+const ERROR_NAMES: &[&str] = &[
+    "Truncated",
+    "TrailingBytes",
+    "ZeroSibling",
+    "BitmapPadding",
+    "TooManySiblingRequests",
+    "NoLeaves",
+    "LeafIndexOutOfRange",
+    "LeavesNotAscending",
+    "DepthOutOfRange",
+    "UnknownTerminal",
+    "EmptyTerminalWithoutSibling",
+    "OtherKeyIsTarget",
+    "OtherKeyPrefixMismatch",
+    "ValueForAbsentKey",
+    "RootMismatch",
+    "ChunkCountMismatch",
+    "StackUnderflow",
+    "ReservedBytes",
+    "UnsupportedVersion",
+    "TooManyTopics",
+    "LengthMismatch",
+];
+
+fn error_name(data: &[u8]) -> String {
+    static NAMES: OnceLock<HashMap<[u8; 4], &'static str>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        ERROR_NAMES
+            .iter()
+            .map(|n| {
+                let h = keccak256(format!("{n}()"));
+                ([h[0], h[1], h[2], h[3]], *n)
+            })
+            .collect()
+    });
+    match data {
+        [a, b, c, d] => names
+            .get(&[*a, *b, *c, *d])
+            .map_or_else(|| gavel_chain::decode_revert(data), |n| (*n).to_owned()),
+        _ => gavel_chain::decode_revert(data),
+    }
+}
+
+/// The in-process L1 with the harnesses deployed.
+struct Env {
+    l1: InProcessL1,
+    from: Address,
+    hash: Address,
+    sparse: Address,
+    world: Address,
+}
+
+impl Env {
+    fn new() -> Self {
+        let l1 = InProcessL1::with_accounts(1);
+        let from = dev_address(0);
+        let deploy = |code: &Bytes| {
+            l1.send_now(TxRequest::create(from, code.clone()))
+                .expect("deploy a harness")
+                .contract_address
+                .expect("a creation has an address")
+        };
+        let hash = deploy(&HashHarness::BYTECODE);
+        let sparse = deploy(&SparseProofHarness::BYTECODE);
+        let world = deploy(&WorldProofHarness::BYTECODE);
+        Self {
+            l1,
+            from,
+            hash,
+            sparse,
+            world,
+        }
+    }
+
+    /// Calls `c` on `to`; a revert becomes its error name.
+    fn call<C: SolCall>(&self, to: Address, c: C) -> Result<C::Return, String> {
+        match self.l1.call_now(self.from, to, c.abi_encode().into()) {
+            Ok(out) => Ok(C::abi_decode_returns(&out).expect("decode harness return")),
+            Err(ChainError::Reverted { data }) => Err(error_name(&data)),
+            Err(e) => panic!("harness call {} failed: {e}", C::SIGNATURE),
+        }
+    }
+}
+
+/// Gas figures collected per verification kind.
+#[derive(Default)]
+struct Gas(BTreeMap<String, Vec<(u64, usize)>>);
+
+impl Gas {
+    fn add(&mut self, kind: &str, gas: U256, witness_bytes: usize) {
+        self.0
+            .entry(kind.to_owned())
+            .or_default()
+            .push((gas.to::<u64>(), witness_bytes));
+    }
+}
+
+////////////////////////////////////////////////////////////////
+//                        JSON helpers                        //
+////////////////////////////////////////////////////////////////
+
+fn load(name: &str) -> Value {
+    let path = format!(
+        "{}/../../fixtures/vectors/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let doc: Value = serde_json::from_str(&text).expect("vector JSON");
+    assert_eq!(doc["spec"], "0.1", "{path}: spec version");
+    doc["vectors"].clone()
+}
+
+fn arr(v: &Value) -> &Vec<Value> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("expected an array: {v}"))
+}
+
+fn hexb(v: &Value) -> Bytes {
+    let s = v
+        .as_str()
+        .unwrap_or_else(|| panic!("expected hex string: {v}"));
+    alloy::hex::decode(s)
+        .unwrap_or_else(|e| panic!("bad hex {s}: {e}"))
+        .into()
+}
+
+fn w(v: &Value) -> B256 {
+    let b = hexb(v);
+    assert_eq!(b.len(), 32, "expected a word: {v}");
+    B256::from_slice(&b)
+}
+
+fn u(v: &Value) -> U256 {
+    match v {
+        Value::Number(n) => U256::from(n.as_u64().expect("u64")),
+        Value::String(s) if s.starts_with("0x") => s.parse().expect("hex U256"),
+        Value::String(s) => U256::from_str_radix(s, 10).expect("decimal U256"),
+        _ => panic!("expected a number: {v}"),
+    }
+}
+
+fn k31(v: &Value) -> FixedBytes<31> {
+    let b = hexb(v);
+    assert_eq!(b.len(), 31, "expected a 31-byte key: {v}");
+    FixedBytes::<31>::from_slice(&b)
+}
+
+fn addr(v: &Value) -> Address {
+    v.as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("expected an address: {v}"))
+}
+
+fn name(v: &Value) -> String {
+    v["name"].as_str().unwrap_or("?").to_owned()
+}
+
+/// `None` for `{"ok": true}`, the error name for `{"error": ...}`.
+fn expected_error(case: &Value) -> Option<String> {
+    let e = &case["expect"];
+    if e["ok"] == Value::Bool(true) {
+        return None;
+    }
+    Some(
+        e["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("bad expect in {case}"))
+            .to_owned(),
+    )
+}
+
+/// Asserts a harness result agrees with the case's `expect` field; returns the value if ok.
+fn check<T: std::fmt::Debug>(file: &str, case: &Value, got: Result<T, String>) -> Option<T> {
+    match (expected_error(case), got) {
+        (None, Ok(v)) => Some(v),
+        (Some(e), Err(g)) => {
+            assert_eq!(g, e, "{file}: {}: wrong error", name(case));
+            None
+        }
+        (None, Err(g)) => panic!("{file}: {}: expected ok, Solidity reverted {g}", name(case)),
+        (Some(e), Ok(v)) => panic!(
+            "{file}: {}: expected {e}, Solidity accepted ({v:?})",
+            name(case)
+        ),
+    }
+}
+
+fn leaves(v: &Value, index: &str, value: &str) -> (Vec<U256>, Vec<B256>) {
+    arr(v).iter().map(|l| (u(&l[index]), w(&l[value]))).unzip()
+}
+
+////////////////////////////////////////////////////////////////
+//                        hash.json                           //
+////////////////////////////////////////////////////////////////
+
+fn run_hash(env: &Env) {
+    let v = load("hash");
+    let order = [
+        "NODE",
+        "STEM",
+        "SUBSTATE_LEAF",
+        "STACK",
+        "STEM_KEY",
+        "SUBSTATE_KEY",
+        "LOG",
+        "STEP",
+        "CONTEXT",
+        "FRAME",
+        "TX",
+        "BOUNDARY",
+        "BLOCK",
+        "CHAIN_CONFIG",
+        "SNAPSHOT",
+        "RECEIPT",
+    ];
+    let tags = env.call(env.hash, HashHarness::tagsCall {}).unwrap();
+    assert_eq!(v["tags"].as_object().unwrap().len(), order.len());
+    for (i, t) in order.iter().enumerate() {
+        assert_eq!(
+            u64::from(tags[i]),
+            v["tags"][t].as_u64().unwrap(),
+            "tag {t}"
+        );
+    }
+    for c in arr(&v["keccak256"]) {
+        let got = env
+            .call(
+                env.hash,
+                HashHarness::keccakCall {
+                    _data: hexb(&c["input"]),
+                },
+            )
+            .unwrap();
+        assert_eq!(got, w(&c["output"]), "keccak256 {}", c["input"]);
+    }
+    for c in arr(&v["node_hash"]) {
+        let got = env
+            .call(
+                env.hash,
+                HashHarness::nodeCall {
+                    _left: w(&c["left"]),
+                    _right: w(&c["right"]),
+                },
+            )
+            .unwrap();
+        assert_eq!(got, w(&c["hash"]), "node_hash {c}");
+    }
+}
+
+////////////////////////////////////////////////////////////////
+//                        proof.json                          //
+////////////////////////////////////////////////////////////////
+
+fn run_proof(env: &Env, gas: &mut Gas) {
+    let v = load("proof");
+    for c in arr(&v["sibling_requests"]) {
+        let indices: Vec<U256> = arr(&c["indices"]).iter().map(u).collect();
+        let got = env
+            .call(
+                env.sparse,
+                SparseProofHarness::requestsCall {
+                    _depth: u(&c["depth"]),
+                    _indices: indices,
+                },
+            )
+            .unwrap();
+        assert_eq!(got, u(&c["requests"]), "sibling_requests {c}");
+    }
+    for t in arr(&v["trees"]) {
+        let (idx, vals) = leaves(&t["leaves"], "index", "value");
+        if idx.is_empty() {
+            assert_eq!(w(&t["root"]), B256::ZERO, "the empty tree's root is 0");
+            continue;
+        }
+        let got = env
+            .call(
+                env.sparse,
+                SparseProofHarness::sparseRootCall {
+                    _depth: u(&t["depth"]),
+                    _indices: idx,
+                    _leaves: vals,
+                },
+            )
+            .unwrap();
+        assert_eq!(got, w(&t["root"]), "tree of depth {}", t["depth"]);
+    }
+    for c in arr(&v["verify"]) {
+        let (idx, vals) = leaves(&c["leaves"], "index", "value");
+        let proof = hexb(&c["proof"]);
+        let k = idx.len();
+        let r = env.call(
+            env.sparse,
+            SparseProofHarness::verifyCall {
+                _root: w(&c["root"]),
+                _depth: u(&c["depth"]),
+                _indices: idx,
+                _leaves: vals,
+                _proof: proof.clone(),
+            },
+        );
+        if let Some(g) = check("proof.json verify", c, r) {
+            gas.add(
+                &format!("multiproof verify, depth {}, {k} leaves", c["depth"]),
+                g,
+                proof.len(),
+            );
+        }
+    }
+    for c in arr(&v["update"]) {
+        let writes = arr(&c["writes"]);
+        let idx: Vec<U256> = writes.iter().map(|x| u(&x["index"])).collect();
+        let olds: Vec<B256> = writes.iter().map(|x| w(&x["old"])).collect();
+        let news: Vec<B256> = writes.iter().map(|x| w(&x["new"])).collect();
+        let proof = hexb(&c["proof"]);
+        let k = idx.len();
+        let r = env
+            .call(
+                env.sparse,
+                SparseProofHarness::updateCall {
+                    _root: w(&c["root"]),
+                    _depth: u(&c["depth"]),
+                    _indices: idx,
+                    _olds: olds,
+                    _news: news,
+                    _proof: proof.clone(),
+                },
+            )
+            .unwrap_or_else(|e| panic!("proof.json update {}: {e}", name(c)));
+        assert_eq!(
+            r.newRoot_,
+            w(&c["new_root"]),
+            "proof.json update {}",
+            name(c)
+        );
+        gas.add(
+            &format!("multiproof update, depth {}, {k} leaves", c["depth"]),
+            r.gas_,
+            proof.len(),
+        );
+    }
+}
+
+////////////////////////////////////////////////////////////////
+//                        world.json                          //
+////////////////////////////////////////////////////////////////
+
+impl Env {
+    /// Root of a fixed-depth tree holding `leaves` (zeros allowed), through the Solidity side.
+    fn sparse_root(&self, depth: u64, leaves: &BTreeMap<u64, B256>) -> B256 {
+        if leaves.values().all(|v| v.is_zero()) {
+            return B256::ZERO;
+        }
+        let (idx, vals): (Vec<U256>, Vec<B256>) =
+            leaves.iter().map(|(i, v)| (U256::from(*i), *v)).unzip();
+        self.call(
+            self.sparse,
+            SparseProofHarness::sparseRootCall {
+                _depth: U256::from(depth),
+                _indices: idx,
+                _leaves: vals,
+            },
+        )
+        .unwrap()
+    }
+
+    /// Root of a prefix trie with terminal tag `tag`, through the Solidity reference builder.
+    fn trie_root(&self, tag: u8, entries: &BTreeMap<FixedBytes<31>, B256>) -> B256 {
+        let (keys, payloads): (Vec<FixedBytes<31>>, Vec<B256>) =
+            entries.iter().map(|(k, v)| (*k, *v)).unzip();
+        self.call(
+            self.world,
+            WorldProofHarness::trieRootCall {
+                _tag: tag,
+                _keys: keys,
+                _payloads: payloads,
+            },
+        )
+        .unwrap()
+    }
+}
+
+fn run_world(env: &Env, gas: &mut Gas) {
+    let v = load("world");
+    for c in arr(&v["stem_keys"]) {
+        let got = env
+            .call(
+                env.world,
+                WorldProofHarness::stemCall {
+                    _account: addr(&c["address"]),
+                    _treeIndex: u(&c["tree_index"]),
+                },
+            )
+            .unwrap();
+        assert_eq!(got, k31(&c["stem"]), "stem_keys {c}");
+    }
+    for c in arr(&v["tree_keys"]) {
+        let a = addr(&c["address"]);
+        let (stem, sub) = match c["leaf"].as_str().unwrap() {
+            "storage" => {
+                let r = env
+                    .call(
+                        env.world,
+                        WorldProofHarness::storageKeyCall {
+                            _account: a,
+                            _slot: u(&c["slot"]),
+                        },
+                    )
+                    .unwrap();
+                assert_eq!(r.treeIndex_, u(&c["tree_index"]), "tree index {c}");
+                assert_eq!(r.subindex_, u(&c["subindex"]), "subindex {c}");
+                (r.stem_, r.subindex_.to::<u8>())
+            }
+            leaf => {
+                let stem = env
+                    .call(
+                        env.world,
+                        WorldProofHarness::accountStemCall { _account: a },
+                    )
+                    .unwrap();
+                let sub = match leaf {
+                    "basic_data" => 0,
+                    "code_hash" => 1,
+                    "code_root" => 2,
+                    other => panic!("unknown leaf {other}"),
+                };
+                (stem, sub)
+            }
+        };
+        let mut key = [0u8; 32];
+        key[..31].copy_from_slice(stem.as_slice());
+        key[31] = sub;
+        assert_eq!(B256::from(key), w(&c["key"]), "tree_keys {c}");
+    }
+    for c in arr(&v["basic_data"]) {
+        let code_size = c["code_size"].as_u64().unwrap();
+        let nonce = u(&c["nonce"]).to::<u64>();
+        let balance = u(&c["balance"]).to::<u128>();
+        let leaf = env
+            .call(
+                env.world,
+                WorldProofHarness::encodeBasicDataCall {
+                    _codeSize: alloy::primitives::aliases::U24::from(code_size),
+                    _nonce: nonce,
+                    _balance: balance,
+                },
+            )
+            .unwrap();
+        assert_eq!(leaf, w(&c["leaf"]), "basic_data {c}");
+        let d = env
+            .call(
+                env.world,
+                WorldProofHarness::decodeBasicDataCall { _leaf: leaf },
+            )
+            .unwrap();
+        assert_eq!(
+            (d.codeSize_.to::<u64>(), d.nonce_, d.balance_),
+            (code_size, nonce, balance)
+        );
+    }
+    // Decoders reject a version byte and reserved bytes (spec §4.1).
+    let mut bad = [0u8; 32];
+    bad[0] = 1;
+    assert_eq!(
+        env.call(
+            env.world,
+            WorldProofHarness::decodeBasicDataCall { _leaf: bad.into() }
+        ),
+        Err("UnsupportedVersion".into())
+    );
+    let mut bad = [0u8; 32];
+    bad[3] = 1;
+    assert_eq!(
+        env.call(
+            env.world,
+            WorldProofHarness::decodeBasicDataCall { _leaf: bad.into() }
+        ),
+        Err("ReservedBytes".into())
+    );
+
+    // Roots along write sequences, rebuilt from scratch on the Solidity side: each stem's
+    // subtree root (depth 8) and the trie over the stems ever written non-zero.
+    let mut stems: BTreeMap<FixedBytes<31>, BTreeMap<u64, B256>> = BTreeMap::new();
+    for c in arr(&v["roots"]) {
+        if c["name"] == "empty" || c["name"] == "one leaf" {
+            stems.clear();
+        }
+        if c["name"] == "8 accounts, 3 slots each" {
+            stems.clear();
+        }
+        for wr in arr(&c["writes"]) {
+            let key = hexb(&wr["key"]);
+            let stem = FixedBytes::<31>::from_slice(&key[..31]);
+            let value = w(&wr["value"]);
+            match stems.get_mut(&stem) {
+                Some(leaves) => {
+                    leaves.insert(u64::from(key[31]), value);
+                }
+                None if value.is_zero() => {}
+                None => {
+                    stems.insert(stem, BTreeMap::from([(u64::from(key[31]), value)]));
+                }
+            }
+        }
+        let subroots: BTreeMap<FixedBytes<31>, B256> = stems
+            .iter()
+            .map(|(s, leaves)| (*s, env.sparse_root(8, leaves)))
+            .collect();
+        assert_eq!(
+            stems.len() as u64,
+            c["stems"].as_u64().unwrap(),
+            "roots {}: stems",
+            name(c)
+        );
+        assert_eq!(
+            env.trie_root(2, &subroots),
+            w(&c["root"]),
+            "roots {}",
+            name(c)
+        );
+    }
+
+    for c in arr(&v["verify_stem"]) {
+        let (idx, vals) = leaves(&c["leaves"], "subindex", "value");
+        let proof = hexb(&c["proof"]);
+        let k = idx.len();
+        let r = env.call(
+            env.world,
+            WorldProofHarness::verifyStemCall {
+                _root: w(&c["root"]),
+                _stem: k31(&c["stem"]),
+                _subindices: idx,
+                _values: vals,
+                _proof: proof.clone(),
+            },
+        );
+        if let Some(r) = check("world.json verify_stem", c, r) {
+            let what = if r.present_ {
+                format!("world stem opening, present, {k} leaves")
+            } else {
+                "world stem opening, absent".to_owned()
+            };
+            gas.add(&what, r.gas_, proof.len());
+        }
+    }
+    for c in arr(&v["update_stem"]) {
+        let writes = arr(&c["writes"]);
+        let idx: Vec<U256> = writes.iter().map(|x| u(&x["subindex"])).collect();
+        let olds: Vec<B256> = writes.iter().map(|x| w(&x["old"])).collect();
+        let news: Vec<B256> = writes.iter().map(|x| w(&x["new"])).collect();
+        let proof = hexb(&c["proof"]);
+        let k = idx.len();
+        let r = env.call(
+            env.world,
+            WorldProofHarness::updateStemCall {
+                _root: w(&c["root"]),
+                _stem: k31(&c["stem"]),
+                _subindices: idx,
+                _olds: olds,
+                _news: news,
+                _proof: proof.clone(),
+            },
+        );
+        if let Some(r) = check("world.json update_stem", c, r) {
+            assert_eq!(r.newRoot_, w(&c["new_root"]), "update_stem {}", name(c));
+            let what = if proof[0] == 1 {
+                format!("world stem update, present, {k} leaves")
+            } else {
+                "world stem update, insertion or no-op".to_owned()
+            };
+            gas.add(&what, r.gas_, proof.len());
+        }
+    }
+    // One step touching three stems: each opening against the root the previous one left.
+    let seq = &v["sequential"];
+    let mut root = w(&seq["root"]);
+    for o in arr(&seq["openings"]) {
+        let proof = hexb(&o["proof"]);
+        let r = env
+            .call(
+                env.world,
+                WorldProofHarness::updateStemCall {
+                    _root: root,
+                    _stem: k31(&o["stem"]),
+                    _subindices: vec![u(&o["subindex"])],
+                    _olds: vec![w(&o["old"])],
+                    _news: vec![w(&o["new"])],
+                    _proof: proof.clone(),
+                },
+            )
+            .unwrap_or_else(|e| panic!("sequential opening: {e}"));
+        gas.add(
+            "world stem update, sequential (1 leaf)",
+            r.gas_,
+            proof.len(),
+        );
+        root = r.newRoot_;
+    }
+    assert_eq!(root, w(&seq["final_root"]), "sequential final root");
+}
+
+////////////////////////////////////////////////////////////////
+//                           Tests                            //
+////////////////////////////////////////////////////////////////
+
+#[test]
+fn hash_vectors() {
+    run_hash(&Env::new());
+}
+
+#[test]
+fn proof_vectors() {
+    run_proof(&Env::new(), &mut Gas::default());
+}
+
+#[test]
+fn world_vectors() {
+    run_world(&Env::new(), &mut Gas::default());
+}
+
+#[test]
+fn gas_table() {
+    let env = Env::new();
+    let mut gas = Gas::default();
+    run_proof(&env, &mut gas);
+    run_world(&env, &mut gas);
+    println!("| verification | cases | gas (library call) median / max | proof bytes median |");
+    println!("|---|---|---|---|");
+    for (kind, figures) in &gas.0 {
+        let mut g: Vec<u64> = figures.iter().map(|f| f.0).collect();
+        let mut b: Vec<usize> = figures.iter().map(|f| f.1).collect();
+        g.sort_unstable();
+        b.sort_unstable();
+        println!(
+            "| {kind} | {} | {} / {} | {} |",
+            g.len(),
+            g[g.len() / 2],
+            g[g.len() - 1],
+            b[b.len() / 2]
+        );
+    }
+}
