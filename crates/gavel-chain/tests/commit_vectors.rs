@@ -31,6 +31,31 @@ sol!(
     WorldProofHarness,
     "../../contracts/artifacts/WorldProofHarness.json"
 );
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    CodeProofHarness,
+    "../../contracts/artifacts/CodeProofHarness.json"
+);
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    MemoryProofHarness,
+    "../../contracts/artifacts/MemoryProofHarness.json"
+);
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    StackProofHarness,
+    "../../contracts/artifacts/StackProofHarness.json"
+);
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    SubstateProofHarness,
+    "../../contracts/artifacts/SubstateProofHarness.json"
+);
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    RecordsHarness,
+    "../../contracts/artifacts/RecordsHarness.json"
+);
 
 ////////////////////////////////////////////////////////////////
 //                          Plumbing                          //
@@ -88,6 +113,11 @@ struct Env {
     hash: Address,
     sparse: Address,
     world: Address,
+    code: Address,
+    memory: Address,
+    stack: Address,
+    substate: Address,
+    records: Address,
 }
 
 impl Env {
@@ -103,12 +133,22 @@ impl Env {
         let hash = deploy(&HashHarness::BYTECODE);
         let sparse = deploy(&SparseProofHarness::BYTECODE);
         let world = deploy(&WorldProofHarness::BYTECODE);
+        let code = deploy(&CodeProofHarness::BYTECODE);
+        let memory = deploy(&MemoryProofHarness::BYTECODE);
+        let stack = deploy(&StackProofHarness::BYTECODE);
+        let substate = deploy(&SubstateProofHarness::BYTECODE);
+        let records = deploy(&RecordsHarness::BYTECODE);
         Self {
             l1,
             from,
             hash,
             sparse,
             world,
+            code,
+            memory,
+            stack,
+            substate,
+            records,
         }
     }
 
@@ -639,6 +679,652 @@ fn run_world(env: &Env, gas: &mut Gas) {
 }
 
 ////////////////////////////////////////////////////////////////
+//                         code.json                          //
+////////////////////////////////////////////////////////////////
+
+fn run_code(env: &Env, gas: &mut Gas) {
+    let v = load("code");
+    assert_eq!(v["format"]["depth"], 11);
+    for c in arr(&v["chunking"]) {
+        let code = hexb(&c["code"]);
+        let chunks = env
+            .call(
+                env.code,
+                CodeProofHarness::chunkifyCall {
+                    _code: code.clone(),
+                },
+            )
+            .unwrap();
+        let want: Vec<B256> = arr(&c["chunks"]).iter().map(w).collect();
+        assert_eq!(chunks, want, "chunking {}", name(c));
+        let root = env
+            .call(env.code, CodeProofHarness::codeRootCall { _code: code })
+            .unwrap();
+        assert_eq!(root, w(&c["root"]), "code root {}", name(c));
+    }
+    for c in arr(&v["fetch"]) {
+        let chunks: Vec<B256> = arr(&c["chunks"]).iter().map(w).collect();
+        let proof = hexb(&c["proof"]);
+        let n = chunks.len();
+        let r = env.call(
+            env.code,
+            CodeProofHarness::fetchCall {
+                _root: w(&c["root"]),
+                _pc: u(&c["pc"]),
+                _chunks: chunks.clone(),
+                _proof: proof.clone(),
+            },
+        );
+        if let Some(r) = check("code.json fetch", c, r) {
+            assert_eq!(r.opcode_, u(&c["opcode"]), "fetch {}: opcode", name(c));
+            let imm = hexb(&c["immediate"]);
+            assert_eq!(
+                r.immediate_,
+                U256::from_be_slice(&imm),
+                "fetch {}: immediate",
+                name(c)
+            );
+            if n > 0 {
+                let bytes = 32 * n + proof.len();
+                gas.add(&format!("opcode fetch, {n} chunk(s)"), r.gas_, bytes);
+            }
+        }
+    }
+    for c in arr(&v["jumpdest"]) {
+        let proof = hexb(&c["proof"]);
+        let chunk = (!c["chunk"].is_null()).then(|| w(&c["chunk"]));
+        let r = env.call(
+            env.code,
+            CodeProofHarness::isJumpdestCall {
+                _root: w(&c["root"]),
+                _dest: u(&c["dest"]),
+                _hasChunk: chunk.is_some(),
+                _chunk: chunk.unwrap_or_default(),
+                _proof: proof.clone(),
+            },
+        );
+        if let Some(r) = check("code.json jumpdest", c, r) {
+            assert_eq!(
+                r.valid_,
+                c["valid"].as_bool().unwrap(),
+                "jumpdest {}",
+                name(c)
+            );
+            if chunk.is_some() {
+                gas.add("jump destination check", r.gas_, 32 + proof.len());
+            }
+        }
+    }
+}
+
+////////////////////////////////////////////////////////////////
+//                        memory.json                         //
+////////////////////////////////////////////////////////////////
+
+fn run_memory(env: &Env, gas: &mut Gas) {
+    let v = load("memory");
+    assert_eq!(v["depth"], 16);
+    // Roots along writes, rebuilt on the Solidity side from the words the writes leave.
+    let mut words: BTreeMap<u64, B256> = BTreeMap::new();
+    let mut size = U256::ZERO;
+    for c in arr(&v["sequence"]) {
+        match c["op"].as_str().unwrap() {
+            "new" => {
+                words.clear();
+                size = U256::ZERO;
+            }
+            "write" => {
+                let off = c["offset"].as_u64().unwrap();
+                let data = hexb(&c["data"]);
+                for (i, b) in data.iter().enumerate() {
+                    let at = off + i as u64;
+                    words.entry(at / 32).or_default().0[(at % 32) as usize] = *b;
+                }
+                size = env
+                    .call(
+                        env.memory,
+                        MemoryProofHarness::expandedSizeCall {
+                            _size: size,
+                            _offset: U256::from(off),
+                            _length: U256::from(data.len()),
+                        },
+                    )
+                    .unwrap();
+            }
+            "expand" => {
+                size = env
+                    .call(
+                        env.memory,
+                        MemoryProofHarness::expandedSizeCall {
+                            _size: size,
+                            _offset: u(&c["offset"]),
+                            _length: u(&c["length"]),
+                        },
+                    )
+                    .unwrap();
+            }
+            op => panic!("unknown memory op {op}"),
+        }
+        assert_eq!(size, u(&c["size"]), "memory sequence {}: size", c["op"]);
+        assert_eq!(
+            env.sparse_root(16, &words),
+            w(&c["root"]),
+            "memory sequence {c}: root"
+        );
+    }
+    for c in arr(&v["word_ranges"]) {
+        let r = env
+            .call(
+                env.memory,
+                MemoryProofHarness::wordRangeCall {
+                    _offset: u(&c["offset"]),
+                    _length: u(&c["length"]),
+                },
+            )
+            .unwrap();
+        if u(&c["length"]).is_zero() {
+            assert_eq!(r.first_, r.end_, "an empty range touches no word");
+        } else {
+            assert_eq!(r.first_, u(&c["first_word"]), "word range {c}");
+        }
+        assert_eq!(r.end_ - r.first_, u(&c["end_word"]) - u(&c["first_word"]));
+    }
+    for c in arr(&v["verify_words"]) {
+        let (idx, vals) = leaves(&c["words"], "index", "word");
+        let proof = hexb(&c["proof"]);
+        let k = idx.len();
+        let r = env.call(
+            env.memory,
+            MemoryProofHarness::verifyWordsCall {
+                _root: w(&c["root"]),
+                _indices: idx,
+                _words: vals,
+                _proof: proof.clone(),
+            },
+        );
+        if let Some(g) = check("memory.json verify_words", c, r) {
+            gas.add(
+                &format!("memory read, {k} word(s)"),
+                g,
+                32 * k + proof.len(),
+            );
+        }
+    }
+    for c in arr(&v["update_words"]) {
+        let writes = arr(&c["writes"]);
+        let idx: Vec<U256> = writes.iter().map(|x| u(&x["index"])).collect();
+        let olds: Vec<B256> = writes.iter().map(|x| w(&x["old"])).collect();
+        let news: Vec<B256> = writes.iter().map(|x| w(&x["new"])).collect();
+        let proof = hexb(&c["proof"]);
+        let k = idx.len();
+        let r = env
+            .call(
+                env.memory,
+                MemoryProofHarness::updateWordsCall {
+                    _root: w(&c["root"]),
+                    _indices: idx,
+                    _olds: olds,
+                    _news: news,
+                    _proof: proof.clone(),
+                },
+            )
+            .unwrap_or_else(|e| panic!("memory.json update_words {}: {e}", name(c)));
+        assert_eq!(r.newRoot_, w(&c["new_root"]), "update_words {}", name(c));
+        gas.add(
+            &format!("memory write, {k} word(s)"),
+            r.gas_,
+            32 * k + proof.len(),
+        );
+    }
+}
+
+////////////////////////////////////////////////////////////////
+//                         stack.json                         //
+////////////////////////////////////////////////////////////////
+
+fn run_stack(env: &Env, gas: &mut Gas) {
+    let v = load("stack");
+    let pushes = arr(&v["pushes"]);
+    let mut head = w(&pushes[0]["head"]);
+    assert_eq!(head, B256::ZERO, "the empty stack's head is 0");
+    for c in &pushes[1..] {
+        head = env
+            .call(
+                env.stack,
+                StackProofHarness::pushCall {
+                    _head: head,
+                    _item: u(&c["item"]),
+                },
+            )
+            .unwrap();
+        assert_eq!(head, w(&c["head"]), "push to length {}", c["len"]);
+    }
+    for c in arr(&v["openings"]) {
+        let bytes = hexb(&c["bytes"]);
+        let k = c["k"].as_u64().unwrap();
+        let r = env.call(
+            env.stack,
+            StackProofHarness::openCall {
+                _head: w(&c["head"]),
+                _length: u(&c["len"]),
+                _k: U256::from(k),
+                _opening: bytes.clone(),
+            },
+        );
+        if let Some(r) = check("stack.json openings", c, r) {
+            let items: Vec<U256> = arr(&c["items"]).iter().map(u).collect();
+            assert_eq!(r.items_, items, "opening {}: items", name(c));
+            assert_eq!(r.below_, w(&c["below"]), "opening {}: below", name(c));
+            gas.add(&format!("stack opening, {k} item(s)"), r.gas_, bytes.len());
+        }
+    }
+}
+
+////////////////////////////////////////////////////////////////
+//                       substate.json                        //
+////////////////////////////////////////////////////////////////
+
+fn run_substate(env: &Env, gas: &mut Gas) {
+    let v = load("substate");
+    let key = |kind: u8, a: Address, slot: U256| {
+        env.call(
+            env.substate,
+            SubstateProofHarness::keyCall {
+                _kind: kind,
+                _account: a,
+                _slot: slot,
+            },
+        )
+        .unwrap()
+    };
+    let kinds = [
+        ("WarmAccount", 1u8),
+        ("WarmSlot", 2),
+        ("Transient", 3),
+        ("Created", 4),
+        ("Destructed", 5),
+        ("DestructList", 6),
+        ("DestructCount", 7),
+    ];
+    for c in arr(&v["keys"]) {
+        let kind = kinds
+            .iter()
+            .find(|k| k.0 == c["kind"])
+            .unwrap_or_else(|| panic!("unknown kind {}", c["kind"]))
+            .1;
+        assert_eq!(
+            u64::from(kind),
+            c["byte"].as_u64().unwrap(),
+            "kind byte {c}"
+        );
+        let got = key(kind, addr(&c["address"]), u(&c["slot"]));
+        assert_eq!(got, k31(&c["key"]), "substate key {c}");
+    }
+    // Roots along one transaction, rebuilt on the Solidity side from the entries it leaves
+    // (spec §8: zero into an absent key creates nothing; present keys stay).
+    let one = B256::with_last_byte(1);
+    let mut entries: BTreeMap<FixedBytes<31>, B256> = BTreeMap::new();
+    let set = |entries: &mut BTreeMap<FixedBytes<31>, B256>, k, value: B256| {
+        if entries.contains_key(&k) || !value.is_zero() {
+            entries.insert(k, value);
+        }
+    };
+    for c in arr(&v["sequence"]) {
+        let a = || addr(&c["address"]);
+        match c["op"].as_str().unwrap() {
+            "new" => entries.clear(),
+            "warm_account" => set(&mut entries, key(1, a(), U256::ZERO), one),
+            "warm_slot" => set(&mut entries, key(2, a(), u(&c["slot"])), one),
+            "tstore" => {
+                let value = B256::from(u(&c["value"]));
+                set(&mut entries, key(3, a(), u(&c["slot"])), value);
+            }
+            "mark_created" => set(&mut entries, key(4, a(), U256::ZERO), one),
+            "schedule_destruct" => {
+                let destructed = key(5, a(), U256::ZERO);
+                if entries.get(&destructed).is_none_or(|v| v.is_zero()) {
+                    let count_key = key(7, Address::ZERO, U256::ZERO);
+                    let n =
+                        U256::from_be_bytes(entries.get(&count_key).copied().unwrap_or_default().0);
+                    set(&mut entries, destructed, one);
+                    set(&mut entries, key(6, Address::ZERO, n), a().into_word());
+                    set(&mut entries, count_key, B256::from(n + U256::from(1)));
+                }
+            }
+            op => panic!("unknown substate op {op}"),
+        }
+        assert_eq!(
+            env.trie_root(3, &entries),
+            w(&c["root"]),
+            "substate sequence {c}"
+        );
+    }
+    for c in arr(&v["verify"]) {
+        let proof = hexb(&c["proof"]);
+        let r = env.call(
+            env.substate,
+            SubstateProofHarness::verifyCall {
+                _root: w(&c["root"]),
+                _key: k31(&c["key"]),
+                _value: w(&c["value"]),
+                _proof: proof.clone(),
+            },
+        );
+        if let Some(r) = check("substate.json verify", c, r) {
+            assert_eq!(
+                !r.present_,
+                c["absent"].as_bool().unwrap(),
+                "verify {}: absent",
+                name(c)
+            );
+            let what = if r.present_ { "warm" } else { "cold" };
+            gas.add(&format!("substate read, {what}"), r.gas_, proof.len());
+        }
+    }
+    for c in arr(&v["update"]) {
+        let proof = hexb(&c["proof"]);
+        let r = env
+            .call(
+                env.substate,
+                SubstateProofHarness::updateCall {
+                    _root: w(&c["root"]),
+                    _key: k31(&c["key"]),
+                    _old: w(&c["old"]),
+                    _new: w(&c["new"]),
+                    _proof: proof.clone(),
+                },
+            )
+            .unwrap_or_else(|e| panic!("substate.json update {}: {e}", name(c)));
+        assert_eq!(r.newRoot_, w(&c["new_root"]), "update {}", name(c));
+        let what = if proof[0] == 1 {
+            "present"
+        } else {
+            "insertion"
+        };
+        gas.add(&format!("substate write, {what}"), r.gas_, proof.len());
+    }
+}
+
+////////////////////////////////////////////////////////////////
+//                        records.json                        //
+////////////////////////////////////////////////////////////////
+
+fn data_view(v: &Value) -> LibRecords::DataView {
+    LibRecords::DataView {
+        root: w(&v["root"]),
+        offset: v["offset"].as_u64().unwrap() as u32,
+        length: v["length"].as_u64().unwrap() as u32,
+    }
+}
+
+fn machine(v: &Value) -> LibRecords::Machine {
+    LibRecords::Machine {
+        pc: v["pc"].as_u64().unwrap() as u32,
+        gas: v["gas"].as_u64().unwrap(),
+        stackLength: v["stack_len"].as_u64().unwrap() as u16,
+        memorySize: v["memory_size"].as_u64().unwrap() as u32,
+        cursor: v["cursor"].as_u64().unwrap() as u32,
+    }
+}
+
+fn run_records(env: &Env, gas: &mut Gas) {
+    let v = load("records");
+    let r = env.records;
+
+    let f = &v["chain_config"]["fields"];
+    let got = env
+        .call(
+            r,
+            RecordsHarness::chainConfigHashCall {
+                _c: LibRecords::ChainConfig {
+                    chainId: f["chain_id"].as_u64().unwrap(),
+                    fork: f["fork"].as_str().unwrap().to_owned(),
+                    txGasCap: f["tx_gas_cap"].as_u64().unwrap(),
+                    deviations: f["deviations"].as_u64().unwrap(),
+                },
+            },
+        )
+        .unwrap();
+    assert_eq!(got, w(&v["chain_config"]["hash"]), "chain_config");
+
+    let f = &v["block_env"]["fields"];
+    let got = env
+        .call(
+            r,
+            RecordsHarness::blockEnvHashCall {
+                _b: LibRecords::BlockEnv {
+                    number: f["number"].as_u64().unwrap(),
+                    timestamp: f["timestamp"].as_u64().unwrap(),
+                    gasLimit: f["gas_limit"].as_u64().unwrap(),
+                    coinbase: addr(&f["coinbase"]),
+                    baseFee: u(&f["base_fee"]),
+                    prevRandao: w(&f["prev_randao"]),
+                    chainConfig: w(&f["chain_config"]),
+                },
+            },
+        )
+        .unwrap();
+    assert_eq!(got, w(&v["block_env"]["hash"]), "block_env");
+
+    let f = &v["boundary"]["fields"];
+    let got = env
+        .call(
+            r,
+            RecordsHarness::boundaryCall {
+                _b: LibRecords::Boundary {
+                    worldRoot: w(&f["world_root"]),
+                    batch: w(&f["batch"]),
+                    blockEnv: w(&f["block_env"]),
+                    blockIndex: f["block_index"].as_u64().unwrap() as u32,
+                    txIndex: f["tx_index"].as_u64().unwrap() as u32,
+                    phase: f["phase"].as_u64().unwrap() as u8,
+                    blockGasUsed: f["block_gas_used"].as_u64().unwrap(),
+                    receipts: w(&f["receipts"]),
+                    lastBlockHash: w(&f["last_block_hash"]),
+                },
+            },
+        )
+        .unwrap();
+    assert_eq!(got.packed_, w(&v["boundary"]["packed"]), "boundary packed");
+    assert_eq!(got.hash_, w(&v["boundary"]["hash"]), "boundary");
+    env.call(
+        r,
+        RecordsHarness::checkBoundaryPackedCall { _word: got.packed_ },
+    )
+    .unwrap();
+    let mut bad = got.packed_;
+    bad.0[31] = 1;
+    assert_eq!(
+        env.call(r, RecordsHarness::checkBoundaryPackedCall { _word: bad }),
+        Err("ReservedBytes".into())
+    );
+
+    let f = &v["tx_env"]["fields"];
+    let got = env
+        .call(
+            r,
+            RecordsHarness::txEnvHashCall {
+                _t: LibRecords::TxEnv {
+                    origin: addr(&f["origin"]),
+                    gasPrice: u(&f["gas_price"]),
+                    gasLimit: f["gas_limit"].as_u64().unwrap(),
+                    txHash: w(&f["tx_hash"]),
+                    boundary: w(&f["boundary"]),
+                },
+            },
+        )
+        .unwrap();
+    assert_eq!(got, w(&v["tx_env"]["hash"]), "tx_env");
+
+    let f = &v["snapshot"]["fields"];
+    let got = env
+        .call(
+            r,
+            RecordsHarness::snapshotHashCall {
+                _s: LibRecords::Snapshot {
+                    worldRoot: w(&f["world_root"]),
+                    substateRoot: w(&f["substate_root"]),
+                    logs: w(&f["logs"]),
+                    refund: f["refund"].as_i64().unwrap(),
+                },
+            },
+        )
+        .unwrap();
+    assert_eq!(got, w(&v["snapshot"]["hash"]), "snapshot");
+
+    let f = &v["frame"]["fields"];
+    let got = env
+        .call(
+            r,
+            RecordsHarness::frameCall {
+                _f: LibRecords::Frame {
+                    account: addr(&f["address"]),
+                    caller: addr(&f["caller"]),
+                    value: u(&f["value"]),
+                    callData: data_view(&f["calldata"]),
+                    codeSize: f["code_size"].as_u64().unwrap() as u32,
+                    retOffset: f["ret_offset"].as_u64().unwrap() as u32,
+                    retLength: f["ret_length"].as_u64().unwrap() as u32,
+                    depth: f["depth"].as_u64().unwrap() as u16,
+                    flags: f["flags"].as_u64().unwrap() as u8,
+                    parent: w(&f["parent"]),
+                    snapshot: w(&f["snapshot"]),
+                },
+            },
+        )
+        .unwrap();
+    assert_eq!(got.packed_, w(&v["frame"]["packed"]), "frame packed");
+    assert_eq!(got.hash_, w(&v["frame"]["hash"]), "frame");
+    let mut bad = got.packed_;
+    bad.0[23] = 1;
+    assert_eq!(
+        env.call(r, RecordsHarness::checkFramePackedCall { _word: bad }),
+        Err("ReservedBytes".into())
+    );
+
+    let f = &v["context"]["fields"];
+    let ctx = LibRecords::Context {
+        worldRoot: w(&f["world_root"]),
+        substateRoot: w(&f["substate_root"]),
+        logs: w(&f["logs"]),
+        returnData: data_view(&f["return_data"]),
+        refund: f["refund"].as_i64().unwrap(),
+        frame: w(&f["frame"]),
+        tx: w(&f["tx"]),
+    };
+    let got = env
+        .call(r, RecordsHarness::contextCall { _c: ctx.clone() })
+        .unwrap();
+    assert_eq!(got.packed_, w(&v["context"]["packed"]), "context packed");
+    assert_eq!(got.hash_, w(&v["context"]["hash"]), "context");
+    let d = env
+        .call(
+            r,
+            RecordsHarness::decodeContextPackedCall { _word: got.packed_ },
+        )
+        .unwrap();
+    assert_eq!(
+        (d.returnDataOffset_, d.returnDataLength_, d.refund_),
+        (ctx.returnData.offset, ctx.returnData.length, ctx.refund)
+    );
+    let mut bad = got.packed_;
+    bad.0[16] = 1;
+    assert_eq!(
+        env.call(r, RecordsHarness::decodeContextPackedCall { _word: bad }),
+        Err("ReservedBytes".into())
+    );
+
+    let m = machine(&v["machine"]["fields"]);
+    let word = env
+        .call(r, RecordsHarness::machineWordCall { _m: m.clone() })
+        .unwrap();
+    assert_eq!(word, w(&v["machine"]["word"]), "machine word");
+    let back = env
+        .call(r, RecordsHarness::decodeMachineCall { _word: word })
+        .unwrap();
+    assert_eq!(back, m, "machine word round trip");
+    let mut bad = word;
+    bad.0[31] = 1;
+    assert_eq!(
+        env.call(r, RecordsHarness::decodeMachineCall { _word: bad }),
+        Err("ReservedBytes".into())
+    );
+
+    let f = &v["step"]["fields"];
+    let step = LibRecords::StepState {
+        machine: machine(&f["machine"]),
+        stackHead: w(&f["stack_head"]),
+        memoryRoot: w(&f["memory_root"]),
+        codeRoot: w(&f["code_root"]),
+        micro: w(&f["micro"]),
+        context: w(&f["context"]),
+    };
+    let got = env
+        .call(r, RecordsHarness::stepHashCall { _s: step })
+        .unwrap();
+    assert_eq!(got.hash_, w(&v["step"]["hash"]), "step");
+    gas.add("step state hash (6 words)", got.gas_, 192);
+    let empty = LibRecords::StepState {
+        machine: LibRecords::Machine {
+            pc: 0,
+            gas: 0,
+            stackLength: 0,
+            memorySize: 0,
+            cursor: 0,
+        },
+        stackHead: B256::ZERO,
+        memoryRoot: B256::ZERO,
+        codeRoot: B256::ZERO,
+        micro: B256::ZERO,
+        context: B256::ZERO,
+    };
+    let got = env
+        .call(r, RecordsHarness::stepHashCall { _s: empty })
+        .unwrap();
+    assert_eq!(got.hash_, w(&v["empty_step"]["hash"]), "empty step");
+
+    let l = &v["log_link"];
+    let got = env
+        .call(
+            r,
+            RecordsHarness::logLinkCall {
+                _prev: w(&l["prev"]),
+                _emitter: addr(&l["address"]),
+                _topics: arr(&l["topics"]).iter().map(w).collect(),
+                _data: data_view(&l["data"]),
+            },
+        )
+        .unwrap();
+    assert_eq!(got, w(&l["hash"]), "log_link");
+    assert_eq!(
+        env.call(
+            r,
+            RecordsHarness::logLinkCall {
+                _prev: B256::ZERO,
+                _emitter: Address::ZERO,
+                _topics: vec![B256::ZERO; 5],
+                _data: data_view(&l["data"]),
+            },
+        ),
+        Err("TooManyTopics".into())
+    );
+
+    let l = &v["receipt_link"];
+    let got = env
+        .call(
+            r,
+            RecordsHarness::receiptLinkCall {
+                _prev: w(&l["prev"]),
+                _success: l["success"].as_bool().unwrap(),
+                _cumulativeGasUsed: l["cumulative_gas"].as_u64().unwrap(),
+                _logs: w(&l["logs"]),
+            },
+        )
+        .unwrap();
+    assert_eq!(got, w(&l["hash"]), "receipt_link");
+}
+
+////////////////////////////////////////////////////////////////
 //                           Tests                            //
 ////////////////////////////////////////////////////////////////
 
@@ -658,12 +1344,42 @@ fn world_vectors() {
 }
 
 #[test]
+fn code_vectors() {
+    run_code(&Env::new(), &mut Gas::default());
+}
+
+#[test]
+fn memory_vectors() {
+    run_memory(&Env::new(), &mut Gas::default());
+}
+
+#[test]
+fn stack_vectors() {
+    run_stack(&Env::new(), &mut Gas::default());
+}
+
+#[test]
+fn substate_vectors() {
+    run_substate(&Env::new(), &mut Gas::default());
+}
+
+#[test]
+fn record_vectors() {
+    run_records(&Env::new(), &mut Gas::default());
+}
+
+#[test]
 fn gas_table() {
     let env = Env::new();
     let mut gas = Gas::default();
     run_proof(&env, &mut gas);
     run_world(&env, &mut gas);
-    println!("| verification | cases | gas (library call) median / max | proof bytes median |");
+    run_code(&env, &mut gas);
+    run_memory(&env, &mut gas);
+    run_stack(&env, &mut gas);
+    run_substate(&env, &mut gas);
+    run_records(&env, &mut gas);
+    println!("| verification | cases | gas (library call) median / max | witness bytes (median) |");
     println!("|---|---|---|---|");
     for (kind, figures) in &gas.0 {
         let mut g: Vec<u64> = figures.iter().map(|f| f.0).collect();
