@@ -47,12 +47,27 @@ fn path(name: &str) -> PathBuf {
 }
 
 /// Compare the generated vectors with the committed file, or rewrite it under `GAVEL_BLESS=1`.
+/// Rebuilds `v` with every object's keys in sorted order. serde_json keeps insertion order
+/// when its `preserve_order` feature is on, which a workspace build can switch on through
+/// feature unification; sorting makes the files the same either way.
+fn canonical(v: Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, canonical(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(canonical).collect()),
+        other => other,
+    }
+}
+
 pub fn check_or_bless(name: &str, body: Value) {
-    let doc = json!({
+    let doc = canonical(json!({
         "spec": gavel_commit::SPEC_VERSION,
         "generator": "GAVEL_BLESS=1 cargo test -p gavel-commit --test vectors",
         "vectors": body,
-    });
+    }));
     let text = serde_json::to_string_pretty(&doc).expect("json") + "\n";
     let p = path(name);
     if std::env::var("GAVEL_BLESS").as_deref() == Ok("1") {
