@@ -48,9 +48,9 @@ library LibSparseProof {
     /// @notice Largest depth of a fixed-depth tree (the Rust side indexes leaves with `u64`).
     uint256 internal constant MAX_DEPTH = 63;
 
-    /// @dev Error codes raised from the assembly loops (first failure wins).
-    uint256 internal constant ERR_TRUNCATED = 1;
-    uint256 internal constant ERR_ZERO_SIBLING = 2;
+    /// @dev Error codes of the sibling check loop.
+    uint256 private constant ERR_TRUNCATED = 1;
+    uint256 private constant ERR_ZERO_SIBLING = 2;
 
     ////////////////////////////////////////////////////////////////
     //                    Sibling lists (§3.1)                    //
@@ -118,7 +118,8 @@ library LibSparseProof {
             if iszero(err) { if and(_bitmap, 1) { first_ := calldataload(add(_data.offset, _pos)) } }
             next_ := sub(ptr, _data.offset)
         }
-        raise(err);
+        if (err == ERR_TRUNCATED) revert Truncated();
+        if (err == ERR_ZERO_SIBLING) revert ZeroSibling();
     }
 
     ////////////////////////////////////////////////////////////////
@@ -181,13 +182,7 @@ library LibSparseProof {
     {
         if (_indices.length != _leaves.length) revert LengthMismatch();
         (uint256 bitmap, uint256 ptr) = _openList(_depth, _indices, _data, _pos);
-        uint256 err;
-        if (_indices.length == 1) {
-            (root_,, ptr, err) = fold(_depth, _indices[0], _leaves[0], 0, false, bitmap, ptr);
-        } else {
-            (root_,, ptr, err) = _foldMany(_depth, _indices, _leaves, new bytes32[](0), bitmap, ptr);
-        }
-        raise(err);
+        (root_,, ptr) = _foldAll(_depth, _indices, _leaves, new bytes32[](0), bitmap, ptr);
         next_ = _offset(_data, ptr);
     }
 
@@ -216,13 +211,7 @@ library LibSparseProof {
         uint256 n = _indices.length;
         if (_olds.length != n || _news.length != n) revert LengthMismatch();
         (uint256 bitmap, uint256 ptr) = _openList(_depth, _indices, _data, _pos);
-        uint256 err;
-        if (n == 1) {
-            (oldRoot_, newRoot_, ptr, err) = fold(_depth, _indices[0], _olds[0], _news[0], true, bitmap, ptr);
-        } else {
-            (oldRoot_, newRoot_, ptr, err) = _foldMany(_depth, _indices, _olds, _news, bitmap, ptr);
-        }
-        raise(err);
+        (oldRoot_, newRoot_, ptr) = _foldAll(_depth, _indices, _olds, _news, bitmap, ptr);
         next_ = _offset(_data, ptr);
     }
 
@@ -295,9 +284,7 @@ library LibSparseProof {
         returns (bytes32 root_, uint256 next_)
     {
         (uint256 bitmap, uint256 ptr) = _openOne(_depth, _index, _data, _pos);
-        uint256 err;
-        (root_,, ptr, err) = fold(_depth, _index, _leaf, 0, false, bitmap, ptr);
-        raise(err);
+        (root_, ptr) = fold(_depth, _index, _leaf, bitmap, ptr);
         next_ = _offset(_data, ptr);
     }
 
@@ -324,9 +311,7 @@ library LibSparseProof {
         returns (bytes32 oldRoot_, bytes32 newRoot_, uint256 next_)
     {
         (uint256 bitmap, uint256 ptr) = _openOne(_depth, _index, _data, _pos);
-        uint256 err;
-        (oldRoot_, newRoot_, ptr, err) = fold(_depth, _index, _old, _new, true, bitmap, ptr);
-        raise(err);
+        (oldRoot_, newRoot_, ptr) = fold2(_depth, _index, _old, _new, bitmap, ptr);
         next_ = _offset(_data, ptr);
     }
 
@@ -387,11 +372,7 @@ library LibSparseProof {
     {
         if (_indices.length != _leaves.length) revert LengthMismatch();
         checkIndices(_depth, _indices);
-        if (_indices.length == 1) {
-            (root_,,,) = fold(_depth, _indices[0], _leaves[0], 0, false, 0, 0);
-        } else {
-            (root_,,,) = _foldMany(_depth, _indices, _leaves, new bytes32[](0), 0, 0);
-        }
+        (root_,,) = _foldAll(_depth, _indices, _leaves, new bytes32[](0), 0, 0);
     }
 
     ////////////////////////////////////////////////////////////////
@@ -432,32 +413,12 @@ library LibSparseProof {
         ptr_ = _siblingsStart(_data, _pos, bitmap_);
     }
 
-    /// @dev Absolute calldata position of the siblings at `_pos`. If the flagged siblings do not
-    ///      all fit in `_data`, finds and raises the first failing sibling check exactly (a zero
-    ///      sibling before the truncation wins); afterwards the folds need only flag zeros.
+    /// @dev Checks the flagged siblings at `_pos` (present, non-zero, in request order) and
+    ///      returns their absolute calldata position: the folds then read them unchecked.
     function _siblingsStart(bytes calldata _data, uint256 _pos, uint256 _bitmap) private pure returns (uint256 ptr_) {
-        if (_pos + (popcount(_bitmap) << 5) > _data.length) {
-            checkSiblings(_data, _pos, _bitmap);
-            revert Truncated();
-        }
+        checkSiblings(_data, _pos, _bitmap);
         assembly ("memory-safe") {
             ptr_ := add(_data.offset, _pos)
-        }
-    }
-
-    /// @notice Number of set bits of a word (SWAR).
-    /// @param _x The word.
-    /// @return count_ The number of set bits.
-    function popcount(uint256 _x) internal pure returns (uint256 count_) {
-        assembly ("memory-safe") {
-            let x := sub(_x, and(shr(1, _x), 0x5555555555555555555555555555555555555555555555555555555555555555))
-            x := add(
-                and(x, 0x3333333333333333333333333333333333333333333333333333333333333333),
-                and(shr(2, x), 0x3333333333333333333333333333333333333333333333333333333333333333)
-            )
-            x := and(add(x, shr(4, x)), 0x0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f)
-            x := and(add(x, shr(8, x)), 0x00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff)
-            count_ := shr(240, mul(x, 0x0001000100010001000100010001000100010001000100010001000100010001))
         }
     }
 
@@ -468,80 +429,104 @@ library LibSparseProof {
         }
     }
 
-    /// @notice Reverts with the error an assembly loop reported (`Truncated`, `ZeroSibling`).
-    /// @param _err The error code (0 = none).
-    function raise(uint256 _err) internal pure {
-        if (_err == ERR_TRUNCATED) revert Truncated();
-        if (_err == ERR_ZERO_SIBLING) revert ZeroSibling();
-    }
-
-    /// @notice Folds one node (and, if `_two`, a second value of it) up `_depth` levels of a
-    ///         binary tree: level L puts the node left or right by bit L of `_index` and takes
-    ///         request L's sibling from calldata position `_ptr` if bit L of `_bitmap` is set.
-    ///         Also the fold of a trie path (LibWorldProof), with `_index` the path's key bits.
-    /// @dev Branch-free: the opened node and the sibling are stored at the left/right slot chosen
-    ///      by the index bit, and the zero rule is a multiplication. The flagged siblings must be
-    ///      known to lie inside the proof; a flagged zero sibling sets `err_` (ZeroSibling).
+    /// @notice Folds one node up `_depth` levels of a binary tree: level L puts the node left
+    ///         or right by bit L of `_index` and takes request L's sibling from calldata
+    ///         position `_ptr` if bit L of `_bitmap` is set. Also the fold of a trie path
+    ///         (LibWorldProof), with `_index` the path's key bits.
+    /// @dev Branch-free: the node and the sibling are stored at the left/right slot chosen by
+    ///      the index bit, and the zero rule is a multiplication. The flagged siblings must have
+    ///      been checked (`checkSiblings`): they are read without bounds or zero checks.
     /// @param _depth Number of levels.
     /// @param _index The node's index at the bottom level (bit L = side at level L).
     /// @param _a The node value.
-    /// @param _b A second value of the node (ignored unless `_two`).
-    /// @param _two Whether to fold `_b` as well, with the same siblings.
     /// @param _bitmap The sibling bitmap (bit L = request L is non-default).
     /// @param _ptr Absolute calldata position of the first flagged sibling.
-    /// @return a_ The root from `_a`.
-    /// @return b_ The root from `_b` (`_b` itself unless `_two`).
+    /// @return a_ The root.
     /// @return ptr_ Absolute calldata position after the last flagged sibling.
-    /// @return err_ 0, or 2 if a flagged sibling is zero.
     function fold(
         uint256 _depth,
         uint256 _index,
         bytes32 _a,
-        bytes32 _b,
-        bool _two,
         uint256 _bitmap,
         uint256 _ptr
     )
         internal
         pure
-        returns (bytes32 a_, bytes32 b_, uint256 ptr_, uint256 err_)
+        returns (bytes32 a_, uint256 ptr_)
     {
         assembly ("memory-safe") {
             // Preimage `0x01 ‖ left ‖ right` at m: the left slot `p = m + 1` is 64-aligned, so
-            // the slot of the opened node is `p | 32·bit` and the sibling's is that `^ 32`.
+            // the slot of the node is `p | 32·bit` and the sibling's is that `^ 32`.
+            let p := add(and(add(mload(0x40), 0x3f), not(0x3f)), 0x40)
+            let m := sub(p, 1)
+            mstore8(m, 0x01)
+            a_ := _a
+            ptr_ := _ptr
+            let bm := _bitmap
+            // The index with a sentinel bit above its `_depth` bits: one level per bit.
+            for { let x := or(_index, shl(_depth, 1)) } gt(x, 1) { x := shr(1, x) } {
+                let f := and(bm, 1)
+                let s := mul(calldataload(ptr_), f)
+                ptr_ := add(ptr_, shl(5, f))
+                let here := or(p, and(shl(5, x), 0x20))
+                mstore(here, a_)
+                mstore(xor(here, 0x20), s)
+                a_ := mul(keccak256(m, 0x41), iszero(iszero(or(a_, s))))
+                bm := shr(1, bm)
+            }
+        }
+    }
+
+    /// @notice `fold` for two values of the same node (before and after a write) over the same
+    ///         siblings, in one pass.
+    /// @param _depth Number of levels.
+    /// @param _index The node's index at the bottom level.
+    /// @param _a The first value.
+    /// @param _b The second value.
+    /// @param _bitmap The sibling bitmap.
+    /// @param _ptr Absolute calldata position of the first flagged sibling.
+    /// @return a_ The root from `_a`.
+    /// @return b_ The root from `_b`.
+    /// @return ptr_ Absolute calldata position after the last flagged sibling.
+    function fold2(
+        uint256 _depth,
+        uint256 _index,
+        bytes32 _a,
+        bytes32 _b,
+        uint256 _bitmap,
+        uint256 _ptr
+    )
+        internal
+        pure
+        returns (bytes32 a_, bytes32 b_, uint256 ptr_)
+    {
+        assembly ("memory-safe") {
             let p := add(and(add(mload(0x40), 0x3f), not(0x3f)), 0x40)
             let m := sub(p, 1)
             mstore8(m, 0x01)
             a_ := _a
             b_ := _b
             ptr_ := _ptr
-            let zero := 0
-            let x := _index
             let bm := _bitmap
-            for { let left := _depth } left { left := sub(left, 1) } {
+            for { let x := or(_index, shl(_depth, 1)) } gt(x, 1) { x := shr(1, x) } {
                 let f := and(bm, 1)
                 let s := mul(calldataload(ptr_), f)
-                zero := or(zero, and(f, iszero(s)))
                 ptr_ := add(ptr_, shl(5, f))
                 let here := or(p, and(shl(5, x), 0x20))
                 mstore(here, a_)
                 mstore(xor(here, 0x20), s)
                 a_ := mul(keccak256(m, 0x41), iszero(iszero(or(a_, s))))
-                if _two {
-                    mstore(here, b_)
-                    b_ := mul(keccak256(m, 0x41), iszero(iszero(or(b_, s))))
-                }
+                mstore(here, b_)
+                b_ := mul(keccak256(m, 0x41), iszero(iszero(or(b_, s))))
                 bm := shr(1, bm)
-                x := shr(1, x)
             }
-            if zero { err_ := ERR_ZERO_SIBLING }
         }
     }
 
-    /// @dev The multiproof loop of spec §3.2 over `_indices` with values `_a` (and `_b` when it
-    ///      is non-empty), in a work copy past the free memory pointer. Sibling reads as in
-    ///      `_foldOne`.
-    function _foldMany(
+    /// @dev Folds leaves `_indices` with values `_a` (and `_b` if non-empty) to the root: the
+    ///      multiproof loop up to the level where the first and the last leaf meet (all leaves
+    ///      have merged into one node there), then the one-node fold for the levels above.
+    function _foldAll(
         uint256 _depth,
         uint256[] memory _indices,
         bytes32[] memory _a,
@@ -551,76 +536,114 @@ library LibSparseProof {
     )
         private
         pure
-        returns (bytes32 a_, bytes32 b_, uint256 ptr_, uint256 err_)
+        returns (bytes32 a_, bytes32 b_, uint256 ptr_)
+    {
+        uint256 n = _indices.length;
+        bool two = _b.length != 0;
+        uint256 meet;
+        if (n == 1) {
+            a_ = _a[0];
+            if (two) b_ = _b[0];
+        } else {
+            uint256 node;
+            (node, _ptr, _bitmap) = _foldMany(_indices, _a, _b, _bitmap, _ptr);
+            assembly ("memory-safe") {
+                a_ := mload(add(node, 0x20))
+                b_ := mload(add(node, 0x40))
+            }
+            meet = _meet(_indices[0], _indices[n - 1]);
+        }
+        if (two) {
+            (a_, b_, ptr_) = fold2(_depth - meet, _indices[0] >> meet, a_, b_, _bitmap, _ptr);
+        } else {
+            (a_, ptr_) = fold(_depth - meet, _indices[0] >> meet, a_, _bitmap, _ptr);
+        }
+    }
+
+    /// @dev The level at which leaves `_x < _y` meet: `bitlen(_x ^ _y)`.
+    function _meet(uint256 _x, uint256 _y) private pure returns (uint256 level_) {
+        assembly ("memory-safe") {
+            level_ := sub(256, clz(xor(_x, _y)))
+        }
+    }
+
+    /// @dev The multiproof loop of spec §3.2 over `_indices` (at least two, strictly ascending)
+    ///      with values `_a` (and `_b` when it is non-empty), run until one node is left, i.e.
+    ///      up to the level where the first and the last index meet. Returns the memory record
+    ///      `(index, a, b)` of that node and the bitmap bits not yet consumed. Work copy past the
+    ///      free memory pointer: one 96-byte record per node, compacted in place level by
+    ///      level. A node's sibling is either the next record (merge) or request r's sibling
+    ///      from calldata, copied into a scratch record so both cases read it the same way.
+    function _foldMany(
+        uint256[] memory _indices,
+        bytes32[] memory _a,
+        bytes32[] memory _b,
+        uint256 _bitmap,
+        uint256 _ptr
+    )
+        private
+        pure
+        returns (uint256 node_, uint256 ptr_, uint256 bitmap_)
     {
         assembly ("memory-safe") {
-            let n := mload(_indices)
-            let two := iszero(iszero(mload(_b)))
-            let idx := mload(0x40)
-            let va := add(idx, shl(5, n))
-            let vb := add(va, shl(5, n))
-            let m := add(vb, shl(5, n))
+            // p - 1: preimage `0x01 ‖ left ‖ right` with p 64-aligned (slot p | 32·bit);
+            // p + 0x40: scratch record (its first word holds the `two` flag);
+            // p + 0xa0: the current node's second value; p + 0xc0: node records.
+            let p := add(and(add(mload(0x40), 0x3f), not(0x3f)), 0x40)
+            mstore8(sub(p, 1), 0x01)
+            mstore(add(p, 0x40), mload(_b))
+            node_ := add(p, 0xc0)
+            let end := node_
             {
-                let si := add(_indices, 0x20)
-                let sa := add(_a, 0x20)
-                let sb := add(_b, 0x20)
-                for { let i := 0 } lt(i, n) { i := add(i, 1) } {
-                    let o := shl(5, i)
-                    mstore(add(idx, o), mload(add(si, o)))
-                    mstore(add(va, o), mload(add(sa, o)))
-                    if two { mstore(add(vb, o), mload(add(sb, o))) }
+                let n := shl(5, mload(_indices))
+                for { let i := 0x20 } iszero(gt(i, n)) { i := add(i, 0x20) } {
+                    mstore(end, mload(add(_indices, i)))
+                    mstore(add(end, 0x20), mload(add(_a, i)))
+                    if mload(add(p, 0x40)) { mstore(add(end, 0x40), mload(add(_b, i))) }
+                    end := add(end, 0x60)
                 }
             }
-            mstore8(m, 0x01)
-            let slots := add(add(m, m), 0x22)
             ptr_ := _ptr
-            let r := 0
-            let zero := 0
-            for { let level := 0 } lt(level, _depth) { level := add(level, 1) } {
-                let j := 0
-                for { let i := 0 } lt(i, n) { } {
-                    let o := shl(5, i)
-                    let x := mload(add(idx, o))
-                    let ha := mload(add(va, o))
-                    let s := 0
-                    let sb := 0
-                    let here := add(m, 0x01)
-                    switch and(and(iszero(and(x, 1)), lt(add(i, 1), n)), eq(mload(add(idx, add(o, 0x20))), add(x, 1)))
-                    case 1 {
-                        // Merge with the next opened node: its values are the siblings.
-                        s := mload(add(va, add(o, 0x20)))
-                        sb := mload(add(vb, add(o, 0x20)))
-                        i := add(i, 2)
-                    }
-                    default {
-                        let f := and(shr(r, _bitmap), 1)
-                        s := mul(calldataload(ptr_), f)
-                        sb := s
-                        zero := or(zero, and(f, iszero(s)))
+            bitmap_ := _bitmap
+            for { } gt(end, add(node_, 0x60)) { } {
+                let out := node_
+                for { let at := node_ } lt(at, end) { } {
+                    let x := mload(at)
+                    let here := or(p, and(shl(5, x), 0x20))
+                    mstore(here, mload(add(at, 0x20)))
+                    mstore(add(p, 0xa0), mload(add(at, 0x40)))
+                    let sib := add(at, 0x60)
+                    at := sib
+                    switch and(and(iszero(and(x, 1)), lt(sib, end)), eq(mload(sib), add(x, 1)))
+                    case 0 {
+                        // No merge: request the sibling.
+                        let f := and(bitmap_, 1)
+                        let s := mul(calldataload(ptr_), f)
                         ptr_ := add(ptr_, shl(5, f))
-                        r := add(r, 1)
-                        here := add(here, shl(5, and(x, 1)))
-                        i := add(i, 1)
+                        bitmap_ := shr(1, bitmap_)
+                        sib := add(p, 0x40)
+                        mstore(add(sib, 0x20), s)
+                        mstore(add(sib, 0x40), s)
                     }
-                    let other := sub(slots, here)
-                    mstore(here, ha)
-                    mstore(other, s)
-                    let oj := shl(5, j)
-                    mstore(add(va, oj), mul(keccak256(m, 0x41), iszero(iszero(or(ha, s)))))
-                    if two {
-                        let hb := mload(add(vb, o))
-                        mstore(here, hb)
-                        mstore(other, sb)
-                        mstore(add(vb, oj), mul(keccak256(m, 0x41), iszero(iszero(or(hb, sb)))))
+                    default { at := add(sib, 0x60) }
+                    mstore(out, shr(1, x))
+                    mstore(xor(here, 0x20), mload(add(sib, 0x20)))
+                    mstore(
+                        add(out, 0x20),
+                        mul(keccak256(sub(p, 1), 0x41), iszero(iszero(or(mload(p), mload(add(p, 0x20))))))
+                    )
+                    if mload(add(p, 0x40)) {
+                        mstore(here, mload(add(p, 0xa0)))
+                        mstore(xor(here, 0x20), mload(add(sib, 0x40)))
+                        mstore(
+                            add(out, 0x40),
+                            mul(keccak256(sub(p, 1), 0x41), iszero(iszero(or(mload(p), mload(add(p, 0x20))))))
+                        )
                     }
-                    mstore(add(idx, oj), shr(1, x))
-                    j := add(j, 1)
+                    out := add(out, 0x60)
                 }
-                n := j
+                end := out
             }
-            a_ := mload(va)
-            if two { b_ := mload(vb) }
-            if zero { err_ := ERR_ZERO_SIBLING }
         }
     }
 }

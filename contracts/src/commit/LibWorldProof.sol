@@ -294,9 +294,7 @@ library LibWorldProof {
     /// @param _node The node at the terminal depth.
     /// @return root_ The root.
     function foldPath(PathProof memory _path, bytes31 _key, bytes32 _node) internal pure returns (bytes32 root_) {
-        (root_,,,) = LibSparseProof.fold(
-            _path.depth, _keyIndex(_key, _path.depth), _node, 0, false, _path.bitmap, _path.siblings
-        );
+        (root_,) = LibSparseProof.fold(_path.depth, _keyIndex(_key, _path.depth), _node, _path.bitmap, _path.siblings);
     }
 
     /// @notice Folds two nodes at the path's terminal depth up to the root in one pass.
@@ -316,9 +314,8 @@ library LibWorldProof {
         pure
         returns (bytes32 oldRoot_, bytes32 newRoot_)
     {
-        (oldRoot_, newRoot_,,) = LibSparseProof.fold(
-            _path.depth, _keyIndex(_key, _path.depth), _old, _new, true, _path.bitmap, _path.siblings
-        );
+        (oldRoot_, newRoot_,) =
+            LibSparseProof.fold2(_path.depth, _keyIndex(_key, _path.depth), _old, _new, _path.bitmap, _path.siblings);
     }
 
     ////////////////////////////////////////////////////////////////
