@@ -17,8 +17,12 @@
 //!
 //! The normative description is `docs/spec.md` §13–§15 (batch format, chain model, numbering).
 
+pub mod asm;
 pub mod batch;
 pub mod chain;
+pub mod executor;
+pub mod opcodes;
+pub mod trace;
 
 mod json;
 
@@ -35,3 +39,5 @@ pub mod tag {
 
 pub use batch::{Batch, BatchBuilder, BatchError, BatchTx, Block, BlockContext};
 pub use chain::{ChainState, Genesis, GenesisError, Prestate};
+pub use executor::{ExecError, ExecOptions, Executor, Refusal, TraceError};
+pub use trace::{Layout, StepRef, TransitionKind};

@@ -1,0 +1,34 @@
+//! State access. SLOAD and SSTORE are supported through the world trie (the executor commits
+//! revm's storage writes to it; warm slots and original values come from the substate and the
+//! transaction's starting boundary). Everything else here is refused for now.
+
+use revm::bytecode::opcode::*;
+
+use super::{SUPPORTED, Support};
+
+const OTHER_ACCOUNT: Support =
+    Support::Refused("reads another account; account access is not supported yet");
+const HISTORY: Support =
+    Support::Refused("needs the block history, which the chain model does not keep yet");
+const TRANSIENT: Support = Support::Refused("transient storage (substate) is not supported yet");
+const LOGS: Support = Support::Refused("logs (log accumulator) are not supported yet");
+const DESTRUCT: Support = Support::Refused("selfdestruct is not supported yet");
+
+pub(super) const OPCODES: &[(u8, Support)] = &[
+    (BALANCE, OTHER_ACCOUNT),
+    (EXTCODESIZE, OTHER_ACCOUNT),
+    (EXTCODECOPY, OTHER_ACCOUNT),
+    (EXTCODEHASH, OTHER_ACCOUNT),
+    (SELFBALANCE, OTHER_ACCOUNT),
+    (BLOCKHASH, HISTORY),
+    (SLOAD, SUPPORTED),
+    (SSTORE, SUPPORTED),
+    (TLOAD, TRANSIENT),
+    (TSTORE, TRANSIENT),
+    (LOG0, LOGS),
+    (LOG1, LOGS),
+    (LOG2, LOGS),
+    (LOG3, LOGS),
+    (LOG4, LOGS),
+    (SELFDESTRUCT, DESTRUCT),
+];
