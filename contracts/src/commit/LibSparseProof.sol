@@ -100,26 +100,54 @@ library LibSparseProof {
         pure
         returns (bytes32 first_, uint256 next_)
     {
+        uint256 count = popcount(_bitmap);
         uint256 err;
         assembly ("memory-safe") {
             let ptr := add(_data.offset, _pos)
-            let lim := add(_data.offset, _data.length)
-            for { let b := _bitmap } b { b := and(b, sub(b, 1)) } {
-                if gt(add(ptr, 0x20), lim) {
-                    err := ERR_TRUNCATED
-                    break
-                }
-                if iszero(calldataload(ptr)) {
-                    err := ERR_ZERO_SIBLING
-                    break
-                }
-                ptr := add(ptr, 0x20)
+            let end := add(ptr, shl(5, count))
+            switch gt(end, add(_data.offset, _data.length))
+            case 0 {
+                // All flagged siblings are present: only zeros can fail, and the first failure
+                // is then a zero sibling whichever it is.
+                let zero := 0
+                for { } lt(ptr, end) { ptr := add(ptr, 0x20) } { zero := or(zero, iszero(calldataload(ptr))) }
+                if zero { err := ERR_ZERO_SIBLING }
             }
-            if iszero(err) { if and(_bitmap, 1) { first_ := calldataload(add(_data.offset, _pos)) } }
+            default {
+                // Some sibling is missing: find the first failing check in request order.
+                let lim := add(_data.offset, _data.length)
+                for { } 1 { ptr := add(ptr, 0x20) } {
+                    if gt(add(ptr, 0x20), lim) {
+                        err := ERR_TRUNCATED
+                        break
+                    }
+                    if iszero(calldataload(ptr)) {
+                        err := ERR_ZERO_SIBLING
+                        break
+                    }
+                }
+            }
+            if and(_bitmap, 1) { first_ := calldataload(add(_data.offset, _pos)) }
             next_ := sub(ptr, _data.offset)
         }
         if (err == ERR_TRUNCATED) revert Truncated();
         if (err == ERR_ZERO_SIBLING) revert ZeroSibling();
+    }
+
+    /// @notice Number of set bits of a word (SWAR).
+    /// @param _x The word.
+    /// @return count_ The number of set bits.
+    function popcount(uint256 _x) internal pure returns (uint256 count_) {
+        assembly ("memory-safe") {
+            let x := sub(_x, and(shr(1, _x), 0x5555555555555555555555555555555555555555555555555555555555555555))
+            x := add(
+                and(x, 0x3333333333333333333333333333333333333333333333333333333333333333),
+                and(shr(2, x), 0x3333333333333333333333333333333333333333333333333333333333333333)
+            )
+            x := and(add(x, shr(4, x)), 0x0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f)
+            x := and(add(x, shr(8, x)), 0x00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff)
+            count_ := shr(240, mul(x, 0x0001000100010001000100010001000100010001000100010001000100010001))
+        }
     }
 
     ////////////////////////////////////////////////////////////////

@@ -164,15 +164,28 @@ impl Env {
 
 /// Gas figures collected per verification kind.
 #[derive(Default)]
-struct Gas(BTreeMap<String, Vec<(u64, usize)>>);
+struct Gas(BTreeMap<String, Vec<(u64, usize, u64)>>);
 
 impl Gas {
-    fn add(&mut self, kind: &str, gas: U256, witness_bytes: usize) {
+    /// Records one measurement: the library call's gas and the witness bytes it needed (the
+    /// proof and the opened values), with their EIP-7623 floor cost (10 / 40 gas per zero /
+    /// non-zero byte).
+    fn add(&mut self, kind: &str, gas: U256, witness: &[u8]) {
+        let floor = witness.iter().map(|&b| if b == 0 { 10 } else { 40 }).sum();
         self.0
             .entry(kind.to_owned())
             .or_default()
-            .push((gas.to::<u64>(), witness_bytes));
+            .push((gas.to::<u64>(), witness.len(), floor));
     }
+}
+
+/// `proof ‖ values`: the witness bytes of an opening.
+fn witness(proof: &[u8], values: &[B256]) -> Vec<u8> {
+    let mut out = proof.to_vec();
+    for v in values {
+        out.extend_from_slice(v.as_slice());
+    }
+    out
 }
 
 ////////////////////////////////////////////////////////////////
@@ -368,6 +381,7 @@ fn run_proof(env: &Env, gas: &mut Gas) {
         let (idx, vals) = leaves(&c["leaves"], "index", "value");
         let proof = hexb(&c["proof"]);
         let k = idx.len();
+        let wit = witness(&proof, &vals);
         let r = env.call(
             env.sparse,
             SparseProofHarness::verifyCall {
@@ -375,14 +389,14 @@ fn run_proof(env: &Env, gas: &mut Gas) {
                 _depth: u(&c["depth"]),
                 _indices: idx,
                 _leaves: vals,
-                _proof: proof.clone(),
+                _proof: proof,
             },
         );
         if let Some(g) = check("proof.json verify", c, r) {
             gas.add(
                 &format!("multiproof verify, depth {}, {k} leaves", c["depth"]),
                 g,
-                proof.len(),
+                &wit,
             );
         }
     }
@@ -393,6 +407,7 @@ fn run_proof(env: &Env, gas: &mut Gas) {
         let news: Vec<B256> = writes.iter().map(|x| w(&x["new"])).collect();
         let proof = hexb(&c["proof"]);
         let k = idx.len();
+        let wit = witness(&proof, &olds);
         let r = env
             .call(
                 env.sparse,
@@ -415,7 +430,7 @@ fn run_proof(env: &Env, gas: &mut Gas) {
         gas.add(
             &format!("multiproof update, depth {}, {k} leaves", c["depth"]),
             r.gas_,
-            proof.len(),
+            &wit,
         );
     }
 }
@@ -603,6 +618,7 @@ fn run_world(env: &Env, gas: &mut Gas) {
         let (idx, vals) = leaves(&c["leaves"], "subindex", "value");
         let proof = hexb(&c["proof"]);
         let k = idx.len();
+        let wit = witness(&proof, &vals);
         let r = env.call(
             env.world,
             WorldProofHarness::verifyStemCall {
@@ -615,11 +631,14 @@ fn run_world(env: &Env, gas: &mut Gas) {
         );
         if let Some(r) = check("world.json verify_stem", c, r) {
             let what = if r.present_ {
-                format!("world stem opening, present, {k} leaves")
+                format!(
+                    "world stem opening, present, {k} leaves, path depth {}",
+                    proof[1]
+                )
             } else {
-                "world stem opening, absent".to_owned()
+                format!("world stem opening, absent, path depth {}", proof[1])
             };
-            gas.add(&what, r.gas_, proof.len());
+            gas.add(&what, r.gas_, &wit);
         }
     }
     for c in arr(&v["update_stem"]) {
@@ -629,6 +648,7 @@ fn run_world(env: &Env, gas: &mut Gas) {
         let news: Vec<B256> = writes.iter().map(|x| w(&x["new"])).collect();
         let proof = hexb(&c["proof"]);
         let k = idx.len();
+        let wit = witness(&proof, &olds);
         let r = env.call(
             env.world,
             WorldProofHarness::updateStemCall {
@@ -643,11 +663,14 @@ fn run_world(env: &Env, gas: &mut Gas) {
         if let Some(r) = check("world.json update_stem", c, r) {
             assert_eq!(r.newRoot_, w(&c["new_root"]), "update_stem {}", name(c));
             let what = if proof[0] == 1 {
-                format!("world stem update, present, {k} leaves")
+                format!(
+                    "world stem update, present, {k} leaves, path depth {}",
+                    proof[1]
+                )
             } else {
-                "world stem update, insertion or no-op".to_owned()
+                format!("world stem insertion or no-op, path depth {}", proof[1])
             };
-            gas.add(&what, r.gas_, proof.len());
+            gas.add(&what, r.gas_, &wit);
         }
     }
     // One step touching three stems: each opening against the root the previous one left.
@@ -669,9 +692,9 @@ fn run_world(env: &Env, gas: &mut Gas) {
             )
             .unwrap_or_else(|e| panic!("sequential opening: {e}"));
         gas.add(
-            "world stem update, sequential (1 leaf)",
+            "world stem update, sequential witness (1 leaf each)",
             r.gas_,
-            proof.len(),
+            &witness(&proof, &[w(&o["old"])]),
         );
         root = r.newRoot_;
     }
@@ -725,8 +748,11 @@ fn run_code(env: &Env, gas: &mut Gas) {
                 name(c)
             );
             if n > 0 {
-                let bytes = 32 * n + proof.len();
-                gas.add(&format!("opcode fetch, {n} chunk(s)"), r.gas_, bytes);
+                gas.add(
+                    &format!("opcode fetch, {n} chunk(s)"),
+                    r.gas_,
+                    &witness(&proof, &chunks),
+                );
             }
         }
     }
@@ -751,7 +777,11 @@ fn run_code(env: &Env, gas: &mut Gas) {
                 name(c)
             );
             if chunk.is_some() {
-                gas.add("jump destination check", r.gas_, 32 + proof.len());
+                gas.add(
+                    "jump destination check",
+                    r.gas_,
+                    &witness(&proof, &[chunk.unwrap_or_default()]),
+                );
             }
         }
     }
@@ -833,6 +863,7 @@ fn run_memory(env: &Env, gas: &mut Gas) {
         let (idx, vals) = leaves(&c["words"], "index", "word");
         let proof = hexb(&c["proof"]);
         let k = idx.len();
+        let wit = witness(&proof, &vals);
         let r = env.call(
             env.memory,
             MemoryProofHarness::verifyWordsCall {
@@ -843,11 +874,7 @@ fn run_memory(env: &Env, gas: &mut Gas) {
             },
         );
         if let Some(g) = check("memory.json verify_words", c, r) {
-            gas.add(
-                &format!("memory read, {k} word(s)"),
-                g,
-                32 * k + proof.len(),
-            );
+            gas.add(&format!("memory read, {k} word(s)"), g, &wit);
         }
     }
     for c in arr(&v["update_words"]) {
@@ -857,6 +884,7 @@ fn run_memory(env: &Env, gas: &mut Gas) {
         let news: Vec<B256> = writes.iter().map(|x| w(&x["new"])).collect();
         let proof = hexb(&c["proof"]);
         let k = idx.len();
+        let wit = witness(&proof, &olds);
         let r = env
             .call(
                 env.memory,
@@ -870,11 +898,7 @@ fn run_memory(env: &Env, gas: &mut Gas) {
             )
             .unwrap_or_else(|e| panic!("memory.json update_words {}: {e}", name(c)));
         assert_eq!(r.newRoot_, w(&c["new_root"]), "update_words {}", name(c));
-        gas.add(
-            &format!("memory write, {k} word(s)"),
-            r.gas_,
-            32 * k + proof.len(),
-        );
+        gas.add(&format!("memory write, {k} word(s)"), r.gas_, &wit);
     }
 }
 
@@ -915,7 +939,7 @@ fn run_stack(env: &Env, gas: &mut Gas) {
             let items: Vec<U256> = arr(&c["items"]).iter().map(u).collect();
             assert_eq!(r.items_, items, "opening {}: items", name(c));
             assert_eq!(r.below_, w(&c["below"]), "opening {}: below", name(c));
-            gas.add(&format!("stack opening, {k} item(s)"), r.gas_, bytes.len());
+            gas.add(&format!("stack opening, {k} item(s)"), r.gas_, &bytes);
         }
     }
 }
@@ -1017,8 +1041,12 @@ fn run_substate(env: &Env, gas: &mut Gas) {
                 "verify {}: absent",
                 name(c)
             );
-            let what = if r.present_ { "warm" } else { "cold" };
-            gas.add(&format!("substate read, {what}"), r.gas_, proof.len());
+            let what = if r.present_ { "present" } else { "absent" };
+            gas.add(
+                &format!("substate read, {what}, path depth {}", proof[1]),
+                r.gas_,
+                &witness(&proof, &[w(&c["value"])]),
+            );
         }
     }
     for c in arr(&v["update"]) {
@@ -1041,7 +1069,11 @@ fn run_substate(env: &Env, gas: &mut Gas) {
         } else {
             "insertion"
         };
-        gas.add(&format!("substate write, {what}"), r.gas_, proof.len());
+        gas.add(
+            &format!("substate write, {what}, path depth {}", proof[1]),
+            r.gas_,
+            &witness(&proof, &[w(&c["old"])]),
+        );
     }
 }
 
@@ -1263,7 +1295,11 @@ fn run_records(env: &Env, gas: &mut Gas) {
         .call(r, RecordsHarness::stepHashCall { _s: step })
         .unwrap();
     assert_eq!(got.hash_, w(&v["step"]["hash"]), "step");
-    gas.add("step state hash (6 words)", got.gas_, 192);
+    gas.add(
+        "step state hash (6 words)",
+        got.gas_,
+        &hexb(&v["step"]["preimage"]),
+    );
     let empty = LibRecords::StepState {
         machine: LibRecords::Machine {
             pc: 0,
@@ -1325,6 +1361,344 @@ fn run_records(env: &Env, gas: &mut Gas) {
 }
 
 ////////////////////////////////////////////////////////////////
+//             Gas at realistic depths (synthetic)            //
+////////////////////////////////////////////////////////////////
+
+fn rnd(tag: &str, i: u64) -> B256 {
+    keccak256(format!("gavel commit_vectors {tag} {i}"))
+}
+
+/// The §3.1 encoding of a sibling list (zeros are default).
+fn encode_siblings(siblings: &[B256]) -> Vec<u8> {
+    let n = siblings.len().div_ceil(8);
+    let mut out = vec![0u8; n];
+    for (i, s) in siblings.iter().enumerate() {
+        if !s.is_zero() {
+            out[n - 1 - i / 8] |= 1 << (i % 8);
+        }
+    }
+    for s in siblings.iter().filter(|s| !s.is_zero()) {
+        out.extend_from_slice(s.as_slice());
+    }
+    out
+}
+
+impl Env {
+    /// Folds `leaf` at `index` up `siblings.len()` levels, hashing on the Solidity side.
+    fn fold(&self, index: U256, leaf: B256, siblings: &[B256]) -> B256 {
+        let mut h = leaf;
+        for (level, s) in siblings.iter().enumerate() {
+            let (l, r) = if index.bit(level) { (*s, h) } else { (h, *s) };
+            h = self
+                .call(
+                    self.hash,
+                    HashHarness::nodeCall {
+                        _left: l,
+                        _right: r,
+                    },
+                )
+                .unwrap();
+        }
+        h
+    }
+
+    fn terminal(&self, tag: u8, key: FixedBytes<31>, payload: B256) -> B256 {
+        self.call(
+            self.hash,
+            HashHarness::terminalCall {
+                _tag: tag,
+                _key: key,
+                _payload: payload,
+            },
+        )
+        .unwrap()
+    }
+}
+
+/// A present trie path of `depth` for `key` with non-zero siblings: the proof header and
+/// siblings, and the root above `terminal`.
+fn synthetic_path(
+    env: &Env,
+    tag: &str,
+    key: FixedBytes<31>,
+    depth: usize,
+    terminal: B256,
+) -> (Vec<u8>, B256) {
+    let siblings: Vec<B256> = (0..depth as u64).map(|i| rnd(tag, i)).collect();
+    let index = U256::from_be_slice(key.as_slice()) >> (248 - depth);
+    let root = env.fold(index, terminal, &siblings);
+    let mut proof = vec![1u8, depth as u8];
+    proof.extend(encode_siblings(&siblings));
+    (proof, root)
+}
+
+/// Openings at the depths of a large state (spec §12: 10,000 accounts put stems at median
+/// depth 15, at most 25; 1 MiB of memory fills the memory tree; a 24 KiB contract has 793
+/// chunks), with every path sibling non-zero.
+fn synthetic_gas(env: &Env, gas: &mut Gas) {
+    let value = rnd("value", 0);
+    let new = rnd("value", 1);
+    // World: one storage slot in its own stem (main storage: the subtree holds only it) and a
+    // header slot next to BASIC_DATA / CODE_HASH / CODE_ROOT (one non-zero subtree sibling).
+    for (label, sub, sub_siblings) in [
+        ("main storage slot", 0x34u64, vec![B256::ZERO; 8]),
+        (
+            "header storage slot",
+            64,
+            (0..8u64)
+                .map(|l| {
+                    if l == 6 {
+                        rnd("accounts", 0)
+                    } else {
+                        B256::ZERO
+                    }
+                })
+                .collect(),
+        ),
+    ] {
+        for depth in [15usize, 25] {
+            let stem = FixedBytes::<31>::from_slice(&rnd("stem", depth as u64)[..31]);
+            let subroot = env.fold(U256::from(sub), value, &sub_siblings);
+            let terminal = env.terminal(2, stem, subroot);
+            let (mut proof, root) = synthetic_path(env, "world", stem, depth, terminal);
+            proof.extend(encode_siblings(&sub_siblings));
+            let proof = Bytes::from(proof);
+            let r = env
+                .call(
+                    env.world,
+                    WorldProofHarness::verifyStemCall {
+                        _root: root,
+                        _stem: stem,
+                        _subindices: vec![U256::from(sub)],
+                        _values: vec![value],
+                        _proof: proof.clone(),
+                    },
+                )
+                .unwrap();
+            assert!(r.present_);
+            let wit = witness(&proof, &[value]);
+            gas.add(
+                &format!("[large state] SLOAD-style {label} read, path depth {depth}"),
+                r.gas_,
+                &wit,
+            );
+            let r = env
+                .call(
+                    env.world,
+                    WorldProofHarness::updateStemCall {
+                        _root: root,
+                        _stem: stem,
+                        _subindices: vec![U256::from(sub)],
+                        _olds: vec![value],
+                        _news: vec![new],
+                        _proof: proof.clone(),
+                    },
+                )
+                .unwrap();
+            assert_eq!(r.newRoot_, {
+                let sub_new = env.fold(U256::from(sub), new, &sub_siblings);
+                let t = env.terminal(2, stem, sub_new);
+                let index = U256::from_be_slice(stem.as_slice()) >> (248 - depth);
+                let siblings: Vec<B256> = (0..depth as u64).map(|i| rnd("world", i)).collect();
+                env.fold(index, t, &siblings)
+            });
+            gas.add(
+                &format!("[large state] SSTORE-style {label} write, path depth {depth}"),
+                r.gas_,
+                &wit,
+            );
+        }
+    }
+
+    // Substate: 400 entries put keys at depth ~9.
+    let key = FixedBytes::<31>::from_slice(&rnd("substate key", 0)[..31]);
+    let one = B256::with_last_byte(1);
+    let terminal = env.terminal(3, key, one);
+    let (proof, root) = synthetic_path(env, "substate", key, 9, terminal);
+    let proof = Bytes::from(proof);
+    let r = env
+        .call(
+            env.substate,
+            SubstateProofHarness::verifyCall {
+                _root: root,
+                _key: key,
+                _value: one,
+                _proof: proof.clone(),
+            },
+        )
+        .unwrap();
+    gas.add(
+        "[large state] substate read (warm), path depth 9",
+        r.gas_,
+        &witness(&proof, &[one]),
+    );
+    let r = env
+        .call(
+            env.substate,
+            SubstateProofHarness::updateCall {
+                _root: root,
+                _key: key,
+                _old: one,
+                _new: new,
+                _proof: proof.clone(),
+            },
+        )
+        .unwrap();
+    gas.add(
+        "[large state] substate write (TSTORE-style), path depth 9",
+        r.gas_,
+        &witness(&proof, &[one]),
+    );
+
+    // Memory: 1 MiB written, every sibling non-zero; one aligned word, an unaligned pair.
+    let siblings: Vec<B256> = (0..16u64).map(|i| rnd("memory", i)).collect();
+    let index = U256::from(12_345);
+    let root = env.fold(index, value, &siblings);
+    let proof = Bytes::from(encode_siblings(&siblings));
+    let g = env
+        .call(
+            env.memory,
+            MemoryProofHarness::verifyWordsCall {
+                _root: root,
+                _indices: vec![index],
+                _words: vec![value],
+                _proof: proof.clone(),
+            },
+        )
+        .unwrap();
+    let wit = witness(&proof, &[value]);
+    gas.add("[large state] MLOAD aligned, 1 MiB memory", g, &wit);
+    let r = env
+        .call(
+            env.memory,
+            MemoryProofHarness::updateWordsCall {
+                _root: root,
+                _indices: vec![index],
+                _olds: vec![value],
+                _news: vec![new],
+                _proof: proof,
+            },
+        )
+        .unwrap();
+    gas.add("[large state] MSTORE aligned, 1 MiB memory", r.gas_, &wit);
+    let pair = [U256::from(12_344), U256::from(12_345)];
+    let pair_root = env.fold(
+        pair[0] >> 1,
+        env.call(
+            env.hash,
+            HashHarness::nodeCall {
+                _left: value,
+                _right: new,
+            },
+        )
+        .unwrap(),
+        &siblings[1..],
+    );
+    let proof = Bytes::from(encode_siblings(&siblings[1..]));
+    let wit = witness(&proof, &[value, new]);
+    let g = env
+        .call(
+            env.memory,
+            MemoryProofHarness::verifyWordsCall {
+                _root: pair_root,
+                _indices: pair.to_vec(),
+                _words: vec![value, new],
+                _proof: proof.clone(),
+            },
+        )
+        .unwrap();
+    gas.add(
+        "[large state] MLOAD unaligned (2 words), 1 MiB memory",
+        g,
+        &wit,
+    );
+    let r = env
+        .call(
+            env.memory,
+            MemoryProofHarness::updateWordsCall {
+                _root: pair_root,
+                _indices: pair.to_vec(),
+                _olds: vec![value, new],
+                _news: vec![new, value],
+                _proof: proof,
+            },
+        )
+        .unwrap();
+    gas.add(
+        "[large state] MSTORE unaligned (2 words), 1 MiB memory",
+        r.gas_,
+        &wit,
+    );
+
+    // Code: a 24 KiB contract (793 chunks: the top sibling of a chunk below 1024 is empty).
+    let mut siblings: Vec<B256> = (0..11u64).map(|i| rnd("code", i)).collect();
+    siblings[10] = B256::ZERO;
+    let mut chunk = [0u8; 32];
+    chunk[1] = 0x01; // ADD at offset 0
+    let chunk = B256::from(chunk);
+    let c = 400u64;
+    let root = env.fold(U256::from(c), chunk, &siblings);
+    let proof = Bytes::from(encode_siblings(&siblings));
+    let r = env
+        .call(
+            env.code,
+            CodeProofHarness::fetchCall {
+                _root: root,
+                _pc: U256::from(c * 31),
+                _chunks: vec![chunk],
+                _proof: proof.clone(),
+            },
+        )
+        .unwrap();
+    assert_eq!(r.opcode_, U256::from(1));
+    gas.add(
+        "[large state] opcode fetch, 24 KiB contract",
+        r.gas_,
+        &witness(&proof, &[chunk]),
+    );
+
+    // Stack: ADD opens 2 items, SWAP16 17.
+    for k in [2u64, 17] {
+        let mut head = rnd("stack below", k);
+        let mut bytes = Vec::new();
+        let items: Vec<U256> = (0..k)
+            .map(|i| U256::from_be_bytes(rnd("item", i).0))
+            .collect();
+        for x in items.iter().rev() {
+            bytes.splice(0..0, x.to_be_bytes::<32>());
+            head = env
+                .call(
+                    env.stack,
+                    StackProofHarness::pushCall {
+                        _head: head,
+                        _item: *x,
+                    },
+                )
+                .unwrap();
+        }
+        bytes.extend_from_slice(rnd("stack below", k).as_slice());
+        let bytes = Bytes::from(bytes);
+        let r = env
+            .call(
+                env.stack,
+                StackProofHarness::openCall {
+                    _head: head,
+                    _length: U256::from(1024),
+                    _k: U256::from(k),
+                    _opening: bytes.clone(),
+                },
+            )
+            .unwrap();
+        assert_eq!(r.items_, items);
+        gas.add(
+            &format!("[large state] stack opening, {k} items"),
+            r.gas_,
+            &bytes,
+        );
+    }
+}
+
+////////////////////////////////////////////////////////////////
 //                           Tests                            //
 ////////////////////////////////////////////////////////////////
 
@@ -1379,19 +1753,20 @@ fn gas_table() {
     run_stack(&env, &mut gas);
     run_substate(&env, &mut gas);
     run_records(&env, &mut gas);
-    println!("| verification | cases | gas (library call) median / max | witness bytes (median) |");
-    println!("|---|---|---|---|");
+    synthetic_gas(&env, &mut gas);
+    println!(
+        "| verification | cases | library gas, median / max | witness bytes, median | \
+         witness floor gas, median |"
+    );
+    println!("|---|---|---|---|---|");
     for (kind, figures) in &gas.0 {
-        let mut g: Vec<u64> = figures.iter().map(|f| f.0).collect();
-        let mut b: Vec<usize> = figures.iter().map(|f| f.1).collect();
-        g.sort_unstable();
-        b.sort_unstable();
-        println!(
-            "| {kind} | {} | {} / {} | {} |",
-            g.len(),
-            g[g.len() / 2],
-            g[g.len() - 1],
-            b[b.len() / 2]
-        );
+        let median = |mut v: Vec<u64>| {
+            v.sort_unstable();
+            (v[(v.len() - 1) / 2], v[v.len() - 1])
+        };
+        let (g, gmax) = median(figures.iter().map(|f| f.0).collect());
+        let (b, _) = median(figures.iter().map(|f| f.1 as u64).collect());
+        let (fl, _) = median(figures.iter().map(|f| f.2).collect());
+        println!("| {kind} | {} | {g} / {gmax} | {b} | {fl} |", figures.len());
     }
 }
