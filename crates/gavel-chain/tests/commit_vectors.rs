@@ -1742,6 +1742,129 @@ fn record_vectors() {
     run_records(&Env::new(), &mut Gas::default());
 }
 
+/// Every proof format is canonical (spec §3.1, §4.3): one statement has exactly one proof. So
+/// flipping any bit pattern of any byte of an accepted proof, with the statement unchanged,
+/// must make the Solidity side reject it (a mutated proof accepted would be a second proof of
+/// the same statement, or a forgery).
+#[test]
+fn mutated_proofs_are_rejected() {
+    let env = Env::new();
+    let mut checked = 0usize;
+    let mut each = |proof: &Bytes, call: &dyn Fn(Bytes) -> Result<(), String>| {
+        assert_eq!(call(proof.clone()), Ok(()), "the unmutated proof verifies");
+        for at in 0..proof.len() {
+            for mask in [0x01u8, 0x80, 0xff] {
+                let mut m = proof.to_vec();
+                m[at] ^= mask;
+                assert!(
+                    call(m.into()).is_err(),
+                    "proof {proof} with byte {at} ^ {mask:#x} accepted"
+                );
+                checked += 1;
+            }
+        }
+    };
+    let ok = |c: &Value| expected_error(c).is_none();
+
+    let v = load("proof");
+    for c in arr(&v["verify"]).iter().filter(|c| ok(c)) {
+        let (idx, vals) = leaves(&c["leaves"], "index", "value");
+        each(&hexb(&c["proof"]), &|p| {
+            env.call(
+                env.sparse,
+                SparseProofHarness::verifyCall {
+                    _root: w(&c["root"]),
+                    _depth: u(&c["depth"]),
+                    _indices: idx.clone(),
+                    _leaves: vals.clone(),
+                    _proof: p,
+                },
+            )
+            .map(|_| ())
+        });
+    }
+    let v = load("world");
+    for c in arr(&v["verify_stem"]).iter().filter(|c| ok(c)) {
+        let (idx, vals) = leaves(&c["leaves"], "subindex", "value");
+        each(&hexb(&c["proof"]), &|p| {
+            env.call(
+                env.world,
+                WorldProofHarness::verifyStemCall {
+                    _root: w(&c["root"]),
+                    _stem: k31(&c["stem"]),
+                    _subindices: idx.clone(),
+                    _values: vals.clone(),
+                    _proof: p,
+                },
+            )
+            .map(|_| ())
+        });
+    }
+    let v = load("memory");
+    for c in arr(&v["verify_words"]).iter().filter(|c| ok(c)) {
+        let (idx, vals) = leaves(&c["words"], "index", "word");
+        each(&hexb(&c["proof"]), &|p| {
+            env.call(
+                env.memory,
+                MemoryProofHarness::verifyWordsCall {
+                    _root: w(&c["root"]),
+                    _indices: idx.clone(),
+                    _words: vals.clone(),
+                    _proof: p,
+                },
+            )
+            .map(|_| ())
+        });
+    }
+    let v = load("code");
+    for c in arr(&v["fetch"]).iter().filter(|c| ok(c)) {
+        let chunks: Vec<B256> = arr(&c["chunks"]).iter().map(w).collect();
+        each(&hexb(&c["proof"]), &|p| {
+            env.call(
+                env.code,
+                CodeProofHarness::fetchCall {
+                    _root: w(&c["root"]),
+                    _pc: u(&c["pc"]),
+                    _chunks: chunks.clone(),
+                    _proof: p,
+                },
+            )
+            .map(|_| ())
+        });
+    }
+    let v = load("substate");
+    for c in arr(&v["verify"]).iter().filter(|c| ok(c)) {
+        each(&hexb(&c["proof"]), &|p| {
+            env.call(
+                env.substate,
+                SubstateProofHarness::verifyCall {
+                    _root: w(&c["root"]),
+                    _key: k31(&c["key"]),
+                    _value: w(&c["value"]),
+                    _proof: p,
+                },
+            )
+            .map(|_| ())
+        });
+    }
+    let v = load("stack");
+    for c in arr(&v["openings"]).iter().filter(|c| ok(c)) {
+        each(&hexb(&c["bytes"]), &|p| {
+            env.call(
+                env.stack,
+                StackProofHarness::openCall {
+                    _head: w(&c["head"]),
+                    _length: u(&c["len"]),
+                    _k: u(&c["k"]),
+                    _opening: p,
+                },
+            )
+            .map(|_| ())
+        });
+    }
+    assert!(checked > 1000, "only {checked} mutations checked");
+}
+
 #[test]
 fn gas_table() {
     let env = Env::new();
