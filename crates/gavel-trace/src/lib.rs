@@ -39,5 +39,5 @@ pub mod tag {
 
 pub use batch::{Batch, BatchBuilder, BatchError, BatchTx, Block, BlockContext};
 pub use chain::{ChainState, Genesis, GenesisError, Prestate};
-pub use executor::{ExecError, ExecOptions, Executor, Refusal, TraceError};
+pub use executor::{ExecError, ExecOptions, Executor, Refusal, SnapshotPolicy, TraceError};
 pub use trace::{Layout, StepRef, TransitionKind};

@@ -9,21 +9,25 @@ use gavel_commit::record::{PHASE_BETWEEN_BLOCKS, PHASE_IN_BLOCK};
 use gavel_trace::batch::{BatchBuilder, BlockContext, TxRequest, dev_key};
 use gavel_trace::executor::{Outcome, TxOutcome, TxStatus};
 use gavel_trace::trace::{self, StepKind, tx_step_kind};
-use gavel_trace::{ExecError, ExecOptions, Executor, Layout, TraceError, TransitionKind};
+use gavel_trace::{
+    ExecError, ExecOptions, Executor, Layout, SnapshotPolicy, TraceError, TransitionKind,
+};
 
-fn run_with(s: &Scenario, layout: Layout, interval: u64) -> Result<Executor, ExecError> {
+fn run_with(
+    s: &Scenario,
+    layout: Layout,
+    snapshots: SnapshotPolicy,
+) -> Result<Executor, ExecError> {
     Executor::run(
         s.genesis.prestate().unwrap(),
         s.batch.clone(),
-        ExecOptions {
-            layout,
-            snapshot_interval: interval,
-        },
+        ExecOptions { layout, snapshots },
     )
 }
 
 fn run(s: &Scenario) -> Executor {
-    run_with(s, small_layout(), 2).unwrap_or_else(|e| panic!("{}: {e}", s.name))
+    run_with(s, small_layout(), SnapshotPolicy::EveryTransitions(2))
+        .unwrap_or_else(|e| panic!("{}: {e}", s.name))
 }
 
 #[test]
@@ -197,10 +201,16 @@ fn commitment_at_answers_every_boundary_leaf_and_names_the_others() {
 }
 
 #[test]
-fn checkpoints_rebuild_every_pre_state_for_any_snapshot_interval() {
+fn checkpoints_rebuild_every_pre_state_for_any_snapshot_policy() {
     for s in all() {
-        for interval in [1, 3, 1000] {
-            let ex = run_with(&s, small_layout(), interval).unwrap();
+        for policy in [
+            SnapshotPolicy::EveryTransitions(1),
+            SnapshotPolicy::EveryTransitions(3),
+            SnapshotPolicy::EveryChanges(4),
+            SnapshotPolicy::PrestateOnly,
+            SnapshotPolicy::Auto,
+        ] {
+            let ex = run_with(&s, small_layout(), policy).unwrap();
             let n = ex.transitions().len() as u64;
             for j in 0..=n {
                 let st = ex.state_before(j).unwrap();
@@ -219,8 +229,28 @@ fn checkpoints_rebuild_every_pre_state_for_any_snapshot_interval() {
                     count: n
                 }
             );
-            let (snaps, _) = ex.checkpoint_sizes();
-            assert_eq!(snaps as u64, n.div_ceil(interval));
+            let (snaps, entries) = ex.checkpoint_sizes();
+            let expected = match policy {
+                SnapshotPolicy::EveryTransitions(k) => n.div_ceil(k) as usize,
+                // Auto waits for 20,000 entries at least: these batches are far smaller.
+                SnapshotPolicy::PrestateOnly | SnapshotPolicy::Auto => 1,
+                SnapshotPolicy::EveryChanges(k) => {
+                    // One snapshot per full `k` journal entries, at a transition boundary.
+                    let mut count = 1;
+                    let mut since = 0;
+                    for j in 0..n - 1 {
+                        since += ex.changes(j).unwrap().len() as u64;
+                        if since >= k {
+                            count += 1;
+                            since = 0;
+                        }
+                    }
+                    count
+                }
+            };
+            assert_eq!(snaps, expected, "{} {policy:?}", s.name);
+            let total: usize = (0..n).map(|j| ex.changes(j).unwrap().len()).sum();
+            assert_eq!(entries, total);
         }
     }
 }
@@ -401,10 +431,21 @@ fn batches_must_continue_the_prestate_and_fit_the_layout() {
         }
     );
     assert_eq!(
-        run_with(&s, Layout::new(3, 20).unwrap(), 1).unwrap_err(),
+        run_with(
+            &s,
+            Layout::new(3, 20).unwrap(),
+            SnapshotPolicy::PrestateOnly
+        )
+        .unwrap_err(),
         ExecError::TooManyTransitions { count: 10, max: 8 }
     );
-    match run_with(&arith_loop(), Layout::new(4, 12).unwrap(), 1).unwrap_err() {
+    match run_with(
+        &arith_loop(),
+        Layout::new(4, 12).unwrap(),
+        SnapshotPolicy::PrestateOnly,
+    )
+    .unwrap_err()
+    {
         ExecError::TransitionTooLong {
             transition: 1,
             steps: 292,

@@ -8,7 +8,7 @@ mod common;
 use std::path::PathBuf;
 
 use gavel_trace::executor::{Outcome, TxOutcome, TxStatus};
-use gavel_trace::{Batch, ExecOptions, Executor, Genesis, Layout};
+use gavel_trace::{Batch, ExecOptions, Executor, Genesis, Layout, SnapshotPolicy};
 use serde_json::{Value, json};
 
 fn dir(name: &str) -> PathBuf {
@@ -115,23 +115,27 @@ fn fixture_batches_match_their_generators_and_their_golden_traces() {
 }
 
 #[test]
-fn execution_is_deterministic_across_runs_and_snapshot_intervals() {
+fn execution_is_deterministic_across_runs_and_snapshot_policies() {
     for s in common::all() {
-        let runs: Vec<Vec<_>> = [1, 7, 10_000]
-            .into_iter()
-            .map(|interval| {
-                let ex = Executor::run(
-                    s.genesis.prestate().unwrap(),
-                    s.batch.clone(),
-                    ExecOptions {
-                        layout: Layout::EVM,
-                        snapshot_interval: interval,
-                    },
-                )
-                .unwrap();
-                ex.transitions().to_vec()
-            })
-            .collect();
+        let runs: Vec<Vec<_>> = [
+            SnapshotPolicy::EveryTransitions(1),
+            SnapshotPolicy::EveryChanges(3),
+            SnapshotPolicy::PrestateOnly,
+        ]
+        .into_iter()
+        .map(|snapshots| {
+            let ex = Executor::run(
+                s.genesis.prestate().unwrap(),
+                s.batch.clone(),
+                ExecOptions {
+                    layout: Layout::EVM,
+                    snapshots,
+                },
+            )
+            .unwrap();
+            ex.transitions().to_vec()
+        })
+        .collect();
         assert!(runs.windows(2).all(|w| w[0] == w[1]), "{}", s.name);
     }
 }

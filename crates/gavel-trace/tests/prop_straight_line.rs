@@ -11,7 +11,7 @@ use common::*;
 use gavel_trace::batch::{BatchBuilder, BlockContext, TxRequest, dev_key};
 use gavel_trace::executor::{Outcome, TxOutcome};
 use gavel_trace::opcodes::{self, Support};
-use gavel_trace::{ExecOptions, Executor};
+use gavel_trace::{ExecOptions, Executor, SnapshotPolicy};
 use proptest::prelude::*;
 use revm::bytecode::opcode::*;
 
@@ -211,7 +211,7 @@ proptest! {
         let ex = Executor::run(
             g.prestate().unwrap(),
             b.build().unwrap(),
-            ExecOptions { layout: small_layout(), snapshot_interval: 3 },
+            ExecOptions { layout: small_layout(), snapshots: SnapshotPolicy::EveryChanges(7) },
         ).unwrap();
 
         // Transition 1: A, 2: transfer, 5: B, 6: A again (same code, new storage).

@@ -78,12 +78,21 @@ pub(crate) struct FrameInspector {
 }
 
 impl FrameInspector {
-    pub fn new(record: bool) -> Self {
+    /// `record`: `Some(expected opcode steps)` to keep per-step records (the capacity is
+    /// reserved up front: growing a vector of millions of records costs more than filling it).
+    pub fn new(record: Option<usize>) -> Self {
+        let recording = match record {
+            Some(n) => Recording {
+                steps: Vec::with_capacity(n),
+                items: Vec::with_capacity(2 * n),
+            },
+            None => Recording::default(),
+        };
         Self {
-            record,
+            record: record.is_some(),
             ops: 0,
             refusal: None,
-            recording: Recording::default(),
+            recording,
             top: None,
             frames: 0,
             precompiles: Precompiles::new(PrecompileSpecId::OSAKA),

@@ -5,7 +5,7 @@
 //! ```text
 //! Executor::run(prestate, batch, options)
 //!   for each transition j (block start, each tx, block end):
-//!     checkpoint (snapshot every `snapshot_interval`)  ← state before j
+//!     checkpoint (snapshot per SnapshotPolicy)          ← state before j
 //!     tx: revm + FrameInspector (count steps, refuse unsupported opcodes)
 //!         → revm's state diff → Changes → ChainState (world trie updated leaf by leaf)
 //!     boundary after j (spec §14.3)
@@ -23,6 +23,7 @@ mod tx;
 use alloy_primitives::B256;
 use gavel_commit::record::{Boundary, ChainConfig};
 
+pub use checkpoint::{AUTO_MIN_CHANGES, SnapshotPolicy};
 pub use error::{ExecError, Refusal, TraceError};
 pub use inspector::{Recording, StepRecord};
 pub use tx::{TxOutcome, TxStatus};
@@ -38,15 +39,15 @@ use tx::TxFailure;
 pub struct ExecOptions {
     /// The game-tree layout the trace is numbered for.
     pub layout: Layout,
-    /// A full state snapshot every this many transitions (the journal covers the rest).
-    pub snapshot_interval: u64,
+    /// When to take full state snapshots (the diff journal covers the rest).
+    pub snapshots: SnapshotPolicy,
 }
 
 impl Default for ExecOptions {
     fn default() -> Self {
         Self {
             layout: Layout::EVM,
-            snapshot_interval: 256,
+            snapshots: SnapshotPolicy::Auto,
         }
     }
 }
@@ -153,14 +154,14 @@ impl Executor {
             layout,
             prestate,
             transitions: Vec::with_capacity(count as usize),
-            checkpoints: Checkpoints::new(options.snapshot_interval),
+            checkpoints: Checkpoints::new(options.snapshots),
             state: ChainState::new(),
         };
         for (j, kind) in trace::transitions(&ex.batch).into_iter().enumerate() {
             let j = j as u64;
             ex.checkpoints.before(j, &state);
             let pre = ex.boundary_before(j);
-            let (t, changes, _) = ex.step_transition(j, kind, &pre, &mut state, false)?;
+            let (t, changes, _) = ex.step_transition(j, kind, &pre, &mut state, None)?;
             ex.checkpoints.record(changes);
             ex.transitions.push(t);
         }
@@ -169,15 +170,15 @@ impl Executor {
     }
 
     /// Run transition `j` on `state` (the state before it, advanced to the state after it)
-    /// from boundary `pre`. Returns the transition, its changes and, when `record`, the
-    /// per-step records.
+    /// from boundary `pre`. Returns the transition, its changes and, when `record` is
+    /// `Some(expected opcode steps)`, the per-step records.
     fn step_transition(
         &self,
         j: u64,
         kind: TransitionKind,
         pre: &Boundary,
         state: &mut ChainState,
-        record: bool,
+        record: Option<usize>,
     ) -> Result<(Transition, Vec<Change>, Recording), ExecError> {
         let cfg_hash = self.config.hash();
         let (boundary, outcome, changes, recording) = match kind {
@@ -395,7 +396,12 @@ impl Executor {
         let pre_state = self.state_before(j)?;
         let mut state = pre_state.clone();
         let pre = self.boundary_before(j);
-        let (t, changes, opcodes) = self.step_transition(j, first.kind, &pre, &mut state, true)?;
+        let expected = match first.outcome {
+            Outcome::Tx(TxOutcome::Executed { opcode_steps, .. }) => opcode_steps as usize,
+            _ => 0,
+        };
+        let (t, changes, opcodes) =
+            self.step_transition(j, first.kind, &pre, &mut state, Some(expected))?;
         let mismatch = |what| ExecError::ReplayMismatch {
             transition: j,
             what,

@@ -85,14 +85,15 @@ pub(crate) fn cfg(config: &ChainConfig) -> CfgEnv {
     cfg
 }
 
-/// Run `tx` on `state` in block `ctx`, where `block_gas_used` gas is already used.
+/// Run `tx` on `state` in block `ctx`, where `block_gas_used` gas is already used; with
+/// `record = Some(n)`, keep per-step records (about `n` of them).
 pub(crate) fn run(
     state: &ChainState,
     config: &ChainConfig,
     ctx: &BlockContext,
     block_gas_used: u64,
     tx: &BatchTx,
-    record: bool,
+    record: Option<usize>,
 ) -> Result<TxRun, TxFailure> {
     let skipped = |reason: String| TxRun {
         outcome: TxOutcome::Skipped { reason },
