@@ -309,6 +309,10 @@ fn block_order_and_counts_are_checked() {
     let one = sample().blocks()[0].clone();
     let mut big = one.clone();
     big.txs = vec![one.txs[0].clone(); MAX_TXS_PER_BLOCK + 1];
+    assert_eq!(
+        big.tx_tree().unwrap_err().kind,
+        BatchErrorKind::TooManyTxs(MAX_TXS_PER_BLOCK + 1)
+    );
     let e = Batch::new(CHAIN, vec![big]).unwrap_err();
     assert_eq!(e.kind, BatchErrorKind::TooManyTxs(MAX_TXS_PER_BLOCK + 1));
     assert_eq!(e.block, Some(0));
@@ -375,4 +379,53 @@ fn the_builder_counts_nonces_per_signer_and_rejects_txs_before_a_block() {
         .map(|t| alloy_consensus::Transaction::nonce(t.envelope()))
         .collect();
     assert_eq!(nonces, vec![5, 9, 6]);
+}
+
+/// spec §13.3, re-derived with plain keccak: a one-block, one-transaction batch.
+#[test]
+fn commitment_follows_spec_13_3() {
+    use alloy_primitives::{B256, keccak256};
+    let key = dev_key(1);
+    let mut bb = BatchBuilder::new(CHAIN);
+    bb.block(BlockContext::new(7, 70));
+    bb.tx(
+        &key,
+        TxRequest::transfer(Address::repeat_byte(2), U256::from(1)),
+    )
+    .unwrap();
+    let batch = bb.build().unwrap();
+    let raw = batch.blocks()[0].txs[0].raw().clone();
+
+    // A lone leaf at index 0 of a depth-16 tree: left child at every level, right sibling 0.
+    let left_path = |mut h: B256| {
+        for _ in 0..16 {
+            h = keccak256([&[0x01u8][..], h.as_slice(), &[0u8; 32]].concat());
+        }
+        h
+    };
+    let tx_root = left_path(keccak256(&raw));
+    let c = BlockContext::new(7, 70);
+    let block_leaf = keccak256(
+        [
+            &[0x19u8][..],
+            &7u64.to_be_bytes(),
+            &70u64.to_be_bytes(),
+            &c.gas_limit.to_be_bytes(),
+            c.coinbase.as_slice(),
+            &U256::from(c.base_fee).to_be_bytes::<32>(),
+            c.prev_randao.as_slice(),
+            &1u32.to_be_bytes(),
+            tx_root.as_slice(),
+        ]
+        .concat(),
+    );
+    let expected = keccak256(
+        [
+            &[0x1au8][..],
+            &1u32.to_be_bytes(),
+            left_path(block_leaf).as_slice(),
+        ]
+        .concat(),
+    );
+    assert_eq!(batch.commitment(), expected);
 }

@@ -125,22 +125,27 @@ pub struct Block {
 }
 
 impl Block {
-    /// Root of the depth-16 tree of transaction hashes (spec §13.3).
-    pub fn tx_tree(&self) -> SparseTree {
-        SparseTree::from_leaves(
+    /// The depth-16 tree of transaction hashes (spec §13.3); fails for more than
+    /// [`MAX_TXS_PER_BLOCK`] transactions.
+    pub fn tx_tree(&self) -> Result<SparseTree, BatchError> {
+        if self.txs.len() > MAX_TXS_PER_BLOCK {
+            return Err(BatchError::new(BatchErrorKind::TooManyTxs(self.txs.len())));
+        }
+        Ok(SparseTree::from_leaves(
             BATCH_TREE_DEPTH,
             self.txs
                 .iter()
                 .enumerate()
                 .map(|(i, t)| (i as u64, t.hash())),
         )
-        .expect("a batch holds at most 2^16 transactions per block")
+        .expect("indices below 2^16 fit the depth-16 tree"))
     }
 
     /// The block's leaf in the batch tree.
-    pub fn leaf(&self) -> B256 {
-        self.context
-            .leaf(self.txs.len() as u32, &self.tx_tree().root())
+    pub fn leaf(&self) -> Result<B256, BatchError> {
+        Ok(self
+            .context
+            .leaf(self.txs.len() as u32, &self.tx_tree()?.root()))
     }
 }
 
@@ -223,10 +228,10 @@ impl Batch {
     pub fn commitment(&self) -> B256 {
         let root = SparseTree::from_leaves(
             BATCH_TREE_DEPTH,
-            self.blocks
-                .iter()
-                .enumerate()
-                .map(|(i, b)| (i as u64, b.leaf())),
+            self.blocks.iter().enumerate().map(|(i, b)| {
+                let leaf = b.leaf().expect("Batch::new checked the transaction counts");
+                (i as u64, leaf)
+            }),
         )
         .expect("a batch holds at most 2^16 blocks")
         .root();

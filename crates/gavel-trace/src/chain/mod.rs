@@ -61,3 +61,29 @@ pub fn block_hash(
         ],
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::keccak256;
+
+    #[test]
+    fn block_hash_is_spec_14_3() {
+        let (p, e, w, r) = (
+            B256::repeat_byte(1),
+            B256::repeat_byte(2),
+            B256::repeat_byte(3),
+            B256::repeat_byte(4),
+        );
+        let pre = [
+            &[0x1bu8][..],
+            p.as_slice(),
+            e.as_slice(),
+            w.as_slice(),
+            r.as_slice(),
+            &9u64.to_be_bytes(),
+        ]
+        .concat();
+        assert_eq!(block_hash(&p, &e, &w, &r, 9), keccak256(pre));
+    }
+}
