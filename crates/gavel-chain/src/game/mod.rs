@@ -9,7 +9,7 @@ pub use view::{ClaimView, GameStatus, GameView, read_game, read_game_from};
 use crate::bindings::{DisputeGameFactory, FaultDisputeGame};
 use crate::calls::{send_call, view};
 use crate::{ChainError, Deployment, L1, LogEntry, TxReceipt};
-use alloy::primitives::{Address, B256, Bytes, U256, keccak256};
+use alloy::primitives::{Address, B256, Bytes, U256};
 use alloy::sol_types::{SolEvent, SolValue};
 
 /// A claim's value and claimant, opened against its stored digest.
@@ -59,10 +59,8 @@ impl From<ChildRef> for FaultDisputeGame::ChildRef {
 }
 
 /// `keccak256(abi.encode(claim, claimant))`, the per-claim digest the game stores and that a
-/// move names as `disputed`.
-pub fn claim_digest(claim: B256, claimant: Address) -> B256 {
-    keccak256((claim, claimant).abi_encode())
-}
+/// move names as `disputed` (the mirror's definition, so the two cannot drift).
+pub use gavel_game::state::claim_digest;
 
 /// The game's `extraData`: `abi.encode(uint256 l2SequenceNumber, bytes32 input)`.
 pub fn extra_data(seq: u64, input: B256) -> Bytes {
