@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch for the `gavel` binary.
 
 mod fuzz;
+mod verify_trace;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -21,6 +22,9 @@ pub enum Command {
     /// Play many random dispute games on an in-process L1 and check that the honest side
     /// always wins.
     Fuzz(fuzz::FuzzArgs),
+    /// Run Ethereum state tests (and gavel batches) through the executor: check the post-state
+    /// roots against revm's, and hand every selected step to the step verifier.
+    VerifyTrace(verify_trace::VerifyTraceArgs),
 }
 
 /// Sets up logging to stderr.
@@ -43,5 +47,6 @@ pub fn init_tracing(verbose: u8) {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Fuzz(args) => fuzz::run(args),
+        Command::VerifyTrace(args) => verify_trace::run(args),
     }
 }
