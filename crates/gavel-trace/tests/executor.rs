@@ -32,7 +32,7 @@ fn run(s: &Scenario) -> Executor {
 
 #[test]
 fn transitions_and_steps_are_numbered_as_the_spec_says() {
-    for s in all() {
+    for s in executable() {
         let ex = run(&s);
         let kinds: Vec<TransitionKind> = ex.transitions().iter().map(|t| t.kind).collect();
         assert_eq!(kinds, trace::transitions(&s.batch), "{}", s.name);
@@ -100,7 +100,7 @@ fn transfers_count_a_stop_and_skip_invalid_transactions() {
 
 #[test]
 fn boundaries_move_through_blocks_as_spec_14_3_says() {
-    let s = erc20();
+    let s = mem_loop();
     let ex = run(&s);
     let cfg = s.genesis.config_hash();
     let pre = ex.prestate();
@@ -130,7 +130,7 @@ fn boundaries_move_through_blocks_as_spec_14_3_says() {
                     (PHASE_IN_BLOCK, block, tx + 1)
                 );
                 let Outcome::Tx(TxOutcome::Executed { gas_used, .. }) = t.outcome else {
-                    panic!("all erc20 transactions execute")
+                    panic!("all mem_loop transactions execute")
                 };
                 assert_eq!(b.block_gas_used, before.block_gas_used + gas_used);
                 assert_ne!(b.receipts, before.receipts);
@@ -194,7 +194,7 @@ fn commitment_at_answers_every_leaf() {
 
 #[test]
 fn checkpoints_rebuild_every_pre_state_for_any_snapshot_policy() {
-    for s in all() {
+    for s in executable() {
         for policy in [
             SnapshotPolicy::EveryTransitions(1),
             SnapshotPolicy::EveryTransitions(3),
@@ -249,7 +249,7 @@ fn checkpoints_rebuild_every_pre_state_for_any_snapshot_policy() {
 
 #[test]
 fn replays_reproduce_every_transition_with_step_records() {
-    for s in all() {
+    for s in executable() {
         let ex = run(&s);
         for (j, t) in ex.transitions().iter().enumerate() {
             let r = ex.replay(j as u64).unwrap();
@@ -296,59 +296,23 @@ fn a_transfer_records_one_synthetic_stop_with_the_frame_gas() {
     );
 }
 
-fn looper_result(n: u64) -> (U256, [U256; 4]) {
-    let mut acc = U256::from(1);
-    let mut slots = [U256::ZERO; 4];
-    for i in 0..n {
-        acc = (acc * U256::from(3) + U256::from(i)) ^ (acc >> 7);
-        slots[(i % 4) as usize] = acc;
-    }
-    (acc, slots)
-}
-
 #[test]
-fn the_loop_and_the_token_compute_what_they_should() {
-    let ex = run(&arith_loop());
-    let st = ex.final_state();
-    // Third call ran out of gas: its writes are gone, the second call's remain.
-    let (acc, slots) = looper_result(40);
-    assert_eq!(st.storage(&LOOPER, U256::from(100)), acc);
-    for (i, v) in slots.iter().enumerate() {
-        assert_eq!(st.storage(&LOOPER, U256::from(i)), *v);
+fn storage_programs_are_refused_until_the_storage_step() {
+    // Spec §16.3: SLOAD/SSTORE are not in the verifier's set yet, so the executor refuses
+    // them by name (the looper stores in its first iteration, the token loads first).
+    for (s, name) in [(arith_loop(), "SSTORE"), (erc20(), "SLOAD")] {
+        let pre = s.genesis.prestate().unwrap();
+        match Executor::run(pre, s.batch.clone(), ExecOptions::default()) {
+            Err(ExecError::Refused {
+                refusal: gavel_trace::Refusal::Opcode { name: n, reason, .. },
+                ..
+            }) => {
+                assert_eq!(n, name, "{}", s.name);
+                assert!(reason.contains("storage step"), "{reason}");
+            }
+            other => panic!("{}: {other:?}", s.name),
+        }
     }
-    assert!(matches!(
-        ex.transitions()[3].outcome,
-        Outcome::Tx(TxOutcome::Executed {
-            status: TxStatus::Halt(_),
-            gas_used: 60_000,
-            ..
-        })
-    ));
-    // The recorded SSTORE of the first iteration stores acc' at slot 0.
-    let r = ex.replay(1).unwrap();
-    let i = r
-        .opcodes
-        .steps
-        .iter()
-        .position(|s| s.opcode == revm::bytecode::opcode::SSTORE)
-        .unwrap();
-    assert_eq!(r.opcodes.inputs(i), &[U256::ZERO, looper_result(1).0]);
-
-    let ex = run(&erc20());
-    let st = ex.final_state();
-    let (alice, bob) = (dev_key(1).address(), dev_key(2).address());
-    assert_eq!(st.storage(&TOKEN, addr_word(alice)), U256::from(751_000));
-    assert_eq!(st.storage(&TOKEN, addr_word(bob)), U256::from(249_000));
-    let statuses: Vec<TxStatus> = ex
-        .transitions()
-        .iter()
-        .filter_map(|t| match &t.outcome {
-            Outcome::Tx(TxOutcome::Executed { status, .. }) => Some(status.clone()),
-            _ => None,
-        })
-        .collect();
-    use TxStatus::*;
-    assert_eq!(statuses, vec![Success, Success, Success, Revert, Success]);
 }
 
 #[test]
@@ -432,7 +396,7 @@ fn batches_must_continue_the_prestate_and_fit_the_layout() {
         ExecError::TooManyTransitions { count: 10, max: 8 }
     );
     match run_with(
-        &arith_loop(),
+        &mem_loop(),
         Layout::new(4, 12).unwrap(),
         SnapshotPolicy::PrestateOnly,
     )
@@ -440,10 +404,13 @@ fn batches_must_continue_the_prestate_and_fit_the_layout() {
     {
         ExecError::TransitionTooLong {
             transition: 1,
-            steps: 292,
+            steps,
             max: 256,
             kind,
-        } => assert_eq!(kind, TransitionKind::Tx { block: 0, tx: 0 }),
+        } => {
+            assert!(steps > 256);
+            assert_eq!(kind, TransitionKind::Tx { block: 0, tx: 0 });
+        }
         e => panic!("{e}"),
     }
 }
