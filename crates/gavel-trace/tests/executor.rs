@@ -304,7 +304,10 @@ fn storage_programs_are_refused_until_the_storage_step() {
         let pre = s.genesis.prestate().unwrap();
         match Executor::run(pre, s.batch.clone(), ExecOptions::default()) {
             Err(ExecError::Refused {
-                refusal: gavel_trace::Refusal::Opcode { name: n, reason, .. },
+                refusal:
+                    gavel_trace::Refusal::Opcode {
+                        name: n, reason, ..
+                    },
                 ..
             }) => {
                 assert_eq!(n, name, "{}", s.name);

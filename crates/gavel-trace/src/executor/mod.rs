@@ -17,9 +17,9 @@
 
 pub(crate) mod boundary;
 mod checkpoint;
-mod steps;
 mod error;
 pub(crate) mod inspector;
+mod steps;
 pub(crate) mod tx;
 
 use alloy_primitives::B256;

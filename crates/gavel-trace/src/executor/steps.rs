@@ -7,11 +7,11 @@ use alloy_primitives::B256;
 use gavel_commit::record::BlockEnv;
 
 use super::{ExecError, Executor, Outcome, TxOutcome};
+use crate::TraceError;
 use crate::step::replay::{ReplayOut, TxReplay, replay};
 use crate::step::witness::{boundary_kind, boundary_witness};
 use crate::step::{ProofKind, StepInputs, StepProof};
 use crate::trace::{self, StepKind, StepRef, TransitionKind};
-use crate::TraceError;
 
 /// The commitments of the most recently replayed transition: a bisection asks ~24 positions
 /// of one transition, so it is replayed once.
@@ -65,8 +65,10 @@ impl Executor {
         want_inputs: bool,
     ) -> Result<ReplayOut, ExecError> {
         let t = self.transition_ref(j)?;
-        let (TransitionKind::Tx { block, tx }, Outcome::Tx(TxOutcome::Executed { opcode_steps, .. })) =
-            (t.kind, &t.outcome)
+        let (
+            TransitionKind::Tx { block, tx },
+            Outcome::Tx(TxOutcome::Executed { opcode_steps, .. }),
+        ) = (t.kind, &t.outcome)
         else {
             return Err(ExecError::Machine {
                 at: t.kind,

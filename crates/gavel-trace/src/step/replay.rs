@@ -71,10 +71,9 @@ fn status_of(r: InstructionResult) -> HaltStatus {
 }
 
 pub(crate) fn replay(mut r: TxReplay<'_>) -> Result<ReplayOut, MachineError> {
-    let to = r
-        .tx
-        .to()
-        .ok_or_else(|| diverged("contract creation reached the step machine"))?;
+    let to =
+        r.tx.to()
+            .ok_or_else(|| diverged("contract creation reached the step machine"))?;
     let bytes = r
         .state
         .account(&to)
@@ -110,7 +109,9 @@ pub(crate) fn replay(mut r: TxReplay<'_>) -> Result<ReplayOut, MachineError> {
     match result {
         Ok(_) => {}
         Err(EVMError::Transaction(e)) => {
-            return Err(diverged(format!("the first run executed it, now invalid: {e}")));
+            return Err(diverged(format!(
+                "the first run executed it, now invalid: {e}"
+            )));
         }
         Err(e) => return Err(diverged(e.to_string())),
     }

@@ -26,9 +26,7 @@ use revm::interpreter::{
 
 use super::gas;
 use super::tx_start::{MachineError, TxStart, tx_start, warm};
-use super::witness::{
-    block_env_preimage, opcode_witness, snapshot_preimage, tx_env_preimage,
-};
+use super::witness::{block_env_preimage, opcode_witness, snapshot_preimage, tx_env_preimage};
 use crate::batch::{BatchTx, BlockContext};
 use crate::executor::inspector::FrameInspector;
 use crate::opcodes;
@@ -250,7 +248,11 @@ impl<'a> Shadow<'a> {
             .start
             .as_ref()
             .ok_or_else(|| MachineError::Diverged("opcode before the frame".into()))?;
-        let fetch = self.inputs.code.prove_fetch(u64::from(pre.machine.pc)).map_err(err)?;
+        let fetch = self
+            .inputs
+            .code
+            .prove_fetch(u64::from(pre.machine.pc))
+            .map_err(err)?;
         let len = self.stack.len();
         let k = usize::from(opcodes::info(op).inputs).min(len);
         let opening = self.stack.open(k).map_err(err)?;

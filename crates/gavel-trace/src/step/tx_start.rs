@@ -56,7 +56,12 @@ fn basic(world: &WorldState, a: &Address) -> Result<key::BasicData, MachineError
 /// Add `delta` (may be negative through `sub`) to `a`'s balance. An account that did not
 /// exist gets its CODE_HASH leaf (empty code) as well, as the chain model writes every account
 /// (spec §14.2); its CODE_ROOT stays 0.
-pub fn credit(world: &mut WorldState, a: &Address, add: u128, sub: u128) -> Result<(), MachineError> {
+pub fn credit(
+    world: &mut WorldState,
+    a: &Address,
+    add: u128,
+    sub: u128,
+) -> Result<(), MachineError> {
     let mut b = basic(world, a)?;
     b.balance = b
         .balance
@@ -108,9 +113,9 @@ pub fn tx_start(
 ) -> Result<(TxStart, Substate, Option<WorldState>), MachineError> {
     let e = tx.envelope();
     let sender = tx.signer();
-    let to = tx
-        .to()
-        .ok_or_else(|| MachineError::Diverged("contract creation reached the step machine".into()))?;
+    let to = tx.to().ok_or_else(|| {
+        MachineError::Diverged("contract creation reached the step machine".into())
+    })?;
     let gas_price = e.effective_gas_price(Some(block.base_fee));
     let value = e.value();
     let value128 = u128::try_from(value)
