@@ -7,7 +7,7 @@ use alloy_primitives::{Address, U256};
 use common::*;
 use gavel_commit::record::{PHASE_BETWEEN_BLOCKS, PHASE_IN_BLOCK};
 use gavel_trace::batch::{BatchBuilder, BlockContext, TxRequest, dev_key};
-use gavel_trace::executor::{Outcome, TxOutcome, TxStatus};
+use gavel_trace::executor::{Outcome, TxOutcome};
 use gavel_trace::trace::{self, StepKind, tx_step_kind};
 use gavel_trace::{
     ExecError, ExecOptions, Executor, Layout, SnapshotPolicy, TraceError, TransitionKind,

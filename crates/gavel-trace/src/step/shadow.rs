@@ -262,15 +262,16 @@ impl<'a> Shadow<'a> {
         let ctx_tx = || [self.running.preimage(), tx_env_preimage(&start.tx_env)].concat();
         let mut part: Vec<u8> = Vec::new();
         match op {
-            JUMP | JUMPI => {
-                if gas::needs_jump_witness(op, pre.machine.gas, len, !top(1).is_zero()) {
-                    let dest = top(0);
-                    let c = dest / U256::from(CHUNK_SIZE);
-                    if c < U256::from(MAX_CHUNKS) {
-                        let c = c.to::<u64>();
-                        part.extend_from_slice(self.inputs.code.chunk(c).as_slice());
-                        part.extend(self.inputs.code.prove_chunks(&[c]).map_err(err)?);
-                    }
+            // A jump without a witness (not taken, or failing before its destination check)
+            // falls through to the empty arm.
+            JUMP | JUMPI
+                if gas::needs_jump_witness(op, pre.machine.gas, len, !top(1).is_zero()) =>
+            {
+                let c = top(0) / U256::from(CHUNK_SIZE);
+                if c < U256::from(MAX_CHUNKS) {
+                    let c = c.to::<u64>();
+                    part.extend_from_slice(self.inputs.code.chunk(c).as_slice());
+                    part.extend(self.inputs.code.prove_chunks(&[c]).map_err(err)?);
                 }
             }
             _ if halts => {}
