@@ -105,6 +105,20 @@ fn throughput() {
     let (record, trace) = best(|| ex.replay(1).expect("replays"));
     assert_eq!(trace.opcodes.steps.len() as u64, opcode_steps);
 
+    // What a full bisection needs of this transition: every commitment (one replay with the
+    // shadow machine) and the witness of its last opcode step (a second replay), on a fresh
+    // executor so the commitment cache does not help.
+    let steps = ex.transitions()[1].steps;
+    let last_op = ex.layout().trace_index(1, steps - 2);
+    let (bisect, proof) = best(|| {
+        let fresh = ex.clone();
+        let c = fresh.transition_commitments(1).expect("commits");
+        assert_eq!(c.len() as u64, steps);
+        fresh.step_proof(last_op).expect("proves")
+    });
+    assert!(proof.witness.is_some());
+    let (commit_only, _) = best(|| ex.clone().transition_commitments(1).expect("commits"));
+
     let rate = |d: Duration| opcode_steps as f64 / d.as_secs_f64() / 1e6;
     println!("### Tracing throughput ({opcode_steps} steps, {gas_used} gas, one transaction)\n");
     println!("| run | time | M steps/s | × plain revm |");
@@ -113,6 +127,14 @@ fn throughput() {
         ("plain revm (`transact`, no inspector)", plain),
         ("executor run (counting inspector, diff, boundaries)", count),
         ("replay of the transition (per-step records)", record),
+        (
+            "step machine: all commitments of the transition (one replay)",
+            commit_only,
+        ),
+        (
+            "step machine: all commitments + witness of the last opcode step",
+            bisect,
+        ),
     ] {
         println!(
             "| {what} | {:.1} ms | {:.0} | {:.2} |",

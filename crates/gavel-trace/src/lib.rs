@@ -22,6 +22,7 @@ pub mod batch;
 pub mod chain;
 pub mod executor;
 pub mod opcodes;
+pub mod step;
 pub mod trace;
 
 mod json;

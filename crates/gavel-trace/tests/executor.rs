@@ -7,7 +7,7 @@ use alloy_primitives::{Address, U256};
 use common::*;
 use gavel_commit::record::{PHASE_BETWEEN_BLOCKS, PHASE_IN_BLOCK};
 use gavel_trace::batch::{BatchBuilder, BlockContext, TxRequest, dev_key};
-use gavel_trace::executor::{Outcome, TxOutcome, TxStatus};
+use gavel_trace::executor::{Outcome, TxOutcome};
 use gavel_trace::trace::{self, StepKind, tx_step_kind};
 use gavel_trace::{
     ExecError, ExecOptions, Executor, Layout, SnapshotPolicy, TraceError, TransitionKind,
@@ -32,7 +32,7 @@ fn run(s: &Scenario) -> Executor {
 
 #[test]
 fn transitions_and_steps_are_numbered_as_the_spec_says() {
-    for s in all() {
+    for s in executable() {
         let ex = run(&s);
         let kinds: Vec<TransitionKind> = ex.transitions().iter().map(|t| t.kind).collect();
         assert_eq!(kinds, trace::transitions(&s.batch), "{}", s.name);
@@ -100,7 +100,7 @@ fn transfers_count_a_stop_and_skip_invalid_transactions() {
 
 #[test]
 fn boundaries_move_through_blocks_as_spec_14_3_says() {
-    let s = erc20();
+    let s = mem_loop();
     let ex = run(&s);
     let cfg = s.genesis.config_hash();
     let pre = ex.prestate();
@@ -130,7 +130,7 @@ fn boundaries_move_through_blocks_as_spec_14_3_says() {
                     (PHASE_IN_BLOCK, block, tx + 1)
                 );
                 let Outcome::Tx(TxOutcome::Executed { gas_used, .. }) = t.outcome else {
-                    panic!("all erc20 transactions execute")
+                    panic!("all mem_loop transactions execute")
                 };
                 assert_eq!(b.block_gas_used, before.block_gas_used + gas_used);
                 assert_ne!(b.receipts, before.receipts);
@@ -159,15 +159,15 @@ fn boundaries_move_through_blocks_as_spec_14_3_says() {
 }
 
 #[test]
-fn commitment_at_answers_every_boundary_leaf_and_names_the_others() {
-    let ex = run(&arith_loop());
+fn commitment_at_answers_every_leaf() {
+    let ex = run(&mem_loop());
     let l = ex.layout();
     assert_eq!(
         ex.commitment_at(l.trace_len()),
-        Err(TraceError::OutOfRange {
+        Err(ExecError::Trace(TraceError::OutOfRange {
             trace_index: l.trace_len(),
             len: l.trace_len()
-        })
+        }))
     );
     for (j, t) in ex.transitions().iter().enumerate() {
         let j = j as u64;
@@ -179,17 +179,9 @@ fn commitment_at_answers_every_boundary_leaf_and_names_the_others() {
             "stutter steps repeat the boundary"
         );
         if t.steps >= 2 {
+            // Inside a transition: a step state, never the boundary.
             let ti = l.trace_index(j, t.steps - 2);
-            match ex.commitment_at(ti) {
-                Err(TraceError::InsideTransition { at }) => {
-                    assert_eq!(
-                        (at.transition, at.step, at.trace_index),
-                        (j, t.steps - 2, ti)
-                    );
-                    assert_eq!(at.kind, t.kind);
-                }
-                other => panic!("{other:?}"),
-            }
+            assert_ne!(ex.commitment_at(ti).unwrap(), h);
         }
     }
     let past = l.trace_index(ex.transitions().len() as u64, 0);
@@ -202,7 +194,7 @@ fn commitment_at_answers_every_boundary_leaf_and_names_the_others() {
 
 #[test]
 fn checkpoints_rebuild_every_pre_state_for_any_snapshot_policy() {
-    for s in all() {
+    for s in executable() {
         for policy in [
             SnapshotPolicy::EveryTransitions(1),
             SnapshotPolicy::EveryTransitions(3),
@@ -257,7 +249,7 @@ fn checkpoints_rebuild_every_pre_state_for_any_snapshot_policy() {
 
 #[test]
 fn replays_reproduce_every_transition_with_step_records() {
-    for s in all() {
+    for s in executable() {
         let ex = run(&s);
         for (j, t) in ex.transitions().iter().enumerate() {
             let r = ex.replay(j as u64).unwrap();
@@ -304,59 +296,26 @@ fn a_transfer_records_one_synthetic_stop_with_the_frame_gas() {
     );
 }
 
-fn looper_result(n: u64) -> (U256, [U256; 4]) {
-    let mut acc = U256::from(1);
-    let mut slots = [U256::ZERO; 4];
-    for i in 0..n {
-        acc = (acc * U256::from(3) + U256::from(i)) ^ (acc >> 7);
-        slots[(i % 4) as usize] = acc;
-    }
-    (acc, slots)
-}
-
 #[test]
-fn the_loop_and_the_token_compute_what_they_should() {
-    let ex = run(&arith_loop());
-    let st = ex.final_state();
-    // Third call ran out of gas: its writes are gone, the second call's remain.
-    let (acc, slots) = looper_result(40);
-    assert_eq!(st.storage(&LOOPER, U256::from(100)), acc);
-    for (i, v) in slots.iter().enumerate() {
-        assert_eq!(st.storage(&LOOPER, U256::from(i)), *v);
+fn storage_programs_are_refused_until_the_storage_step() {
+    // Spec §16.3: SLOAD/SSTORE are not in the verifier's set yet, so the executor refuses
+    // them by name (the looper stores in its first iteration, the token loads first).
+    for (s, name) in [(arith_loop(), "SSTORE"), (erc20(), "SLOAD")] {
+        let pre = s.genesis.prestate().unwrap();
+        match Executor::run(pre, s.batch.clone(), ExecOptions::default()) {
+            Err(ExecError::Refused {
+                refusal:
+                    gavel_trace::Refusal::Opcode {
+                        name: n, reason, ..
+                    },
+                ..
+            }) => {
+                assert_eq!(n, name, "{}", s.name);
+                assert!(reason.contains("storage step"), "{reason}");
+            }
+            other => panic!("{}: {other:?}", s.name),
+        }
     }
-    assert!(matches!(
-        ex.transitions()[3].outcome,
-        Outcome::Tx(TxOutcome::Executed {
-            status: TxStatus::Halt(_),
-            gas_used: 60_000,
-            ..
-        })
-    ));
-    // The recorded SSTORE of the first iteration stores acc' at slot 0.
-    let r = ex.replay(1).unwrap();
-    let i = r
-        .opcodes
-        .steps
-        .iter()
-        .position(|s| s.opcode == revm::bytecode::opcode::SSTORE)
-        .unwrap();
-    assert_eq!(r.opcodes.inputs(i), &[U256::ZERO, looper_result(1).0]);
-
-    let ex = run(&erc20());
-    let st = ex.final_state();
-    let (alice, bob) = (dev_key(1).address(), dev_key(2).address());
-    assert_eq!(st.storage(&TOKEN, addr_word(alice)), U256::from(751_000));
-    assert_eq!(st.storage(&TOKEN, addr_word(bob)), U256::from(249_000));
-    let statuses: Vec<TxStatus> = ex
-        .transitions()
-        .iter()
-        .filter_map(|t| match &t.outcome {
-            Outcome::Tx(TxOutcome::Executed { status, .. }) => Some(status.clone()),
-            _ => None,
-        })
-        .collect();
-    use TxStatus::*;
-    assert_eq!(statuses, vec![Success, Success, Success, Revert, Success]);
 }
 
 #[test]
@@ -440,7 +399,7 @@ fn batches_must_continue_the_prestate_and_fit_the_layout() {
         ExecError::TooManyTransitions { count: 10, max: 8 }
     );
     match run_with(
-        &arith_loop(),
+        &mem_loop(),
         Layout::new(4, 12).unwrap(),
         SnapshotPolicy::PrestateOnly,
     )
@@ -448,10 +407,13 @@ fn batches_must_continue_the_prestate_and_fit_the_layout() {
     {
         ExecError::TransitionTooLong {
             transition: 1,
-            steps: 292,
+            steps,
             max: 256,
             kind,
-        } => assert_eq!(kind, TransitionKind::Tx { block: 0, tx: 0 }),
+        } => {
+            assert!(steps > 256);
+            assert_eq!(kind, TransitionKind::Tx { block: 0, tx: 0 });
+        }
         e => panic!("{e}"),
     }
 }

@@ -134,9 +134,10 @@ fn assemble(pieces: &[Piece], end: &End, pad: bool) -> (Bytes, Vec<(u32, u8)>) {
                 code.push(*op);
             }
             Piece::Store(slot) => {
+                // SSTORE is refused until the storage step: an MSTORE keeps the shape.
                 emit_push(&mut code, &mut instrs, &[*slot]);
-                instrs.push((code.len() as u32, SSTORE));
-                code.push(SSTORE);
+                instrs.push((code.len() as u32, MSTORE));
+                code.push(MSTORE);
             }
         }
     }

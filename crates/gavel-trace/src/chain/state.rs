@@ -188,6 +188,12 @@ impl ChainState {
         &self.world
     }
 
+    /// Move the world trie out (the accounts stay, so revm can still read the state): the step
+    /// machine writes its own copy of the world leaf by leaf without cloning it again.
+    pub(crate) fn take_world(&mut self) -> WorldState {
+        std::mem::take(&mut self.world)
+    }
+
     /// An account, if it exists.
     pub fn account(&self, address: &Address) -> Option<&Account> {
         self.accounts.get(address)

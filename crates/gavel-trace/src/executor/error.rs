@@ -4,6 +4,7 @@ use alloy_primitives::Address;
 use thiserror::Error;
 
 use crate::chain::StateError;
+use crate::step::tx_start::MachineError;
 use crate::trace::{StepRef, TransitionKind};
 
 /// Something the step verifier cannot prove yet (DESIGN §4: refuse, never prove it as
@@ -114,6 +115,20 @@ pub enum ExecError {
         /// What differs.
         what: &'static str,
     },
+    /// The step machine disagrees with revm or with the first run while computing the steps of
+    /// a transition: a bug detector, never a property of the batch.
+    #[error("{at} (transition {transition}): step machine: {error}")]
+    Machine {
+        /// The transition.
+        at: TransitionKind,
+        /// Its index.
+        transition: u64,
+        /// What.
+        error: MachineError,
+    },
+    /// A trace position that does not exist.
+    #[error(transparent)]
+    Trace(#[from] TraceError),
     /// No such transition.
     #[error("transition {transition} does not exist (the batch has {count})")]
     NoSuchTransition {
@@ -135,9 +150,8 @@ pub enum TraceError {
         /// `2^max_depth`.
         len: u64,
     },
-    /// A state strictly inside a transition: a step-machine state, which needs the shadow
-    /// machine's records (issue 3 part 2).
-    #[error("{at} is inside its transition: step states come with the step machine")]
+    /// A state strictly inside a transition (only from APIs that answer boundaries alone).
+    #[error("{at} is inside its transition: not a boundary")]
     InsideTransition {
         /// The step whose post-state was asked for.
         at: StepRef,

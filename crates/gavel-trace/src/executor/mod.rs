@@ -9,16 +9,18 @@
 //!     tx: revm + FrameInspector (count steps, refuse unsupported opcodes)
 //!         → revm's state diff → Changes → ChainState (world trie updated leaf by leaf)
 //!     boundary after j (spec §14.3)
-//! commitment_at(t) = the boundary committed by leaf t, when leaf t is a boundary
+//! commitment_at(t) = what leaf t commits to: a boundary, or a step state (step module),
+//!                    from one replay of the transition (cached for the last transition)
 //! replay(j)        = state before j from the checkpoint, transition j re-run with per-step
 //!                    records, checked against the first run
 //! ```
 
-mod boundary;
+pub(crate) mod boundary;
 mod checkpoint;
 mod error;
-mod inspector;
-mod tx;
+pub(crate) mod inspector;
+mod steps;
+pub(crate) mod tx;
 
 use alloy_primitives::B256;
 use gavel_commit::record::{Boundary, ChainConfig};
@@ -108,6 +110,7 @@ pub struct Executor {
     transitions: Vec<Transition>,
     checkpoints: Checkpoints,
     state: ChainState,
+    cache: steps::Cache,
 }
 
 impl Executor {
@@ -156,6 +159,7 @@ impl Executor {
             transitions: Vec::with_capacity(count as usize),
             checkpoints: Checkpoints::new(options.snapshots),
             state: ChainState::new(),
+            cache: steps::Cache::default(),
         };
         for (j, kind) in trace::transitions(&ex.batch).into_iter().enumerate() {
             let j = j as u64;
@@ -320,35 +324,6 @@ impl Executor {
         match j {
             0 => self.prestate,
             j => self.transitions[j as usize - 1].boundary,
-        }
-    }
-
-    /// What leaf `trace_index` commits to (protocol.md §1: the state after `trace_index + 1`
-    /// steps), for every leaf whose state is a boundary: the last real step of a transition and
-    /// its stutter steps, and every leaf past the batch. A leaf strictly inside a transition is
-    /// a step-machine state: [`TraceError::InsideTransition`].
-    pub fn commitment_at(&self, trace_index: u64) -> Result<B256, TraceError> {
-        if trace_index >= self.layout.trace_len() {
-            return Err(TraceError::OutOfRange {
-                trace_index,
-                len: self.layout.trace_len(),
-            });
-        }
-        let (j, k) = self.layout.locate(trace_index);
-        let Some(t) = self.transitions.get(j as usize) else {
-            return Ok(self.final_boundary().hash());
-        };
-        if k + 1 >= t.steps {
-            Ok(t.boundary.hash())
-        } else {
-            Err(TraceError::InsideTransition {
-                at: StepRef {
-                    kind: t.kind,
-                    transition: j,
-                    step: k,
-                    trace_index,
-                },
-            })
         }
     }
 

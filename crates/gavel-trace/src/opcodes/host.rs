@@ -1,10 +1,13 @@
-//! State access. SLOAD and SSTORE are supported through the world trie (the executor commits
-//! revm's storage writes to it; warm slots and original values come from the substate and the
-//! transaction's starting boundary). Everything else here is refused for now.
+//! State access: all refused for now. SLOAD and SSTORE wait for the storage step (spec §16.3
+//! does not list them in the verifier's set yet): the executor must never produce a trace the
+//! verifier cannot prove.
 
 use revm::bytecode::opcode::*;
 
-use super::{SUPPORTED, Support};
+use super::Support;
+
+const STORAGE: Support =
+    Support::Refused("needs the storage step (world-trie proof and EIP-2929/2200 gas)");
 
 const OTHER_ACCOUNT: Support =
     Support::Refused("reads another account; account access is not supported yet");
@@ -21,8 +24,8 @@ pub(super) const OPCODES: &[(u8, Support)] = &[
     (EXTCODEHASH, OTHER_ACCOUNT),
     (SELFBALANCE, OTHER_ACCOUNT),
     (BLOCKHASH, HISTORY),
-    (SLOAD, SUPPORTED),
-    (SSTORE, SUPPORTED),
+    (SLOAD, STORAGE),
+    (SSTORE, STORAGE),
     (TLOAD, TRANSIENT),
     (TSTORE, TRANSIENT),
     (LOG0, LOGS),

@@ -89,6 +89,50 @@ pub fn looper() -> Bytes {
     a.build().unwrap()
 }
 
+/// [`looper`] with memory instead of storage (SLOAD/SSTORE are refused until the storage
+/// step): `mstore(32 · (i % 4), acc')` in the loop, returns `acc`.
+pub fn mem_looper() -> Bytes {
+    let mut a = Asm::new();
+    a.op(PUSH0)
+        .op(CALLDATALOAD) // n
+        .push(0) // i
+        .push(1) // acc
+        .label("loop")
+        .dup(3)
+        .dup(3)
+        .op(LT)
+        .op(ISZERO)
+        .jumpi("end") // i >= n
+        .dup(1)
+        .push(7)
+        .op(SHR) // acc >> 7
+        .swap(1)
+        .push(3)
+        .op(MUL) // 3·acc
+        .dup(3)
+        .op(ADD)
+        .op(XOR) // acc'
+        .dup(1)
+        .push(4)
+        .dup(4)
+        .op(MOD)
+        .push(5)
+        .op(SHL) // 32 · (i % 4)
+        .op(MSTORE)
+        .swap(1)
+        .push(1)
+        .op(ADD)
+        .swap(1) // i += 1
+        .jump("loop")
+        .label("end")
+        .push(0)
+        .op(MSTORE)
+        .push(32)
+        .push(0)
+        .op(RETURN);
+    a.build().unwrap()
+}
+
 pub const TRANSFER: [u8; 4] = [0xa9, 0x05, 0x9c, 0xbb];
 pub const BALANCE_OF: [u8; 4] = [0x70, 0xa0, 0x82, 0x31];
 
@@ -289,6 +333,80 @@ pub fn erc20() -> Scenario {
         genesis,
         batch: b.build().unwrap(),
     }
+}
+
+/// Calls to [`mem_looper`] (memory writes in a loop, environment opcodes, a revert, an
+/// out-of-gas halt, a value-carrying call, a bad jump) plus a transfer to a code-less account.
+pub fn mem_loop() -> Scenario {
+    let (alice, bob) = (dev_key(1), dev_key(2));
+    let mut bad = Asm::new();
+    bad.op(CALLER)
+        .op(CALLVALUE)
+        .op(ADDRESS)
+        .op(ORIGIN)
+        .op(GASPRICE)
+        .op(COINBASE)
+        .op(TIMESTAMP)
+        .op(NUMBER)
+        .op(CALLDATASIZE)
+        .op(CODESIZE)
+        .push(3)
+        .op(CALLDATALOAD)
+        .push(7)
+        .push(64)
+        .op(MSTORE8)
+        .push(64)
+        .op(MLOAD)
+        .push(40)
+        .push(8)
+        .op(REVERT);
+    let mut jump = Asm::new();
+    jump.push(1).push(0x33).op(JUMPI);
+    let genesis = genesis_with(&[
+        (alice.address(), funded(10)),
+        (bob.address(), funded(10)),
+        (LOOPER, contract(mem_looper())),
+        (Address::repeat_byte(0x30), contract(bad.build().unwrap())),
+        (Address::repeat_byte(0x31), contract(jump.build().unwrap())),
+    ]);
+    let mut b = BatchBuilder::new(CHAIN);
+    b.block(BlockContext::new(1, T0 + 12));
+    b.tx(&alice, TxRequest::call(LOOPER, word(10)).gas(300_000))
+        .unwrap();
+    b.tx(
+        &alice,
+        TxRequest::call(LOOPER, word(40))
+            .gas(300_000)
+            .value(U256::from(5)),
+    )
+    .unwrap();
+    b.tx(&alice, TxRequest::call(LOOPER, word(1000)).gas(30_000))
+        .unwrap();
+    b.block(BlockContext::new(2, T0 + 24));
+    b.tx(
+        &bob,
+        TxRequest::call(Address::repeat_byte(0x30), word(77))
+            .gas(100_000)
+            .value(U256::from(9)),
+    )
+    .unwrap();
+    b.tx(
+        &bob,
+        TxRequest::call(Address::repeat_byte(0x31), Bytes::new()).gas(50_000),
+    )
+    .unwrap();
+    b.tx(&bob, TxRequest::transfer(alice.address(), U256::from(3)))
+        .unwrap();
+    Scenario {
+        name: "mem_loop",
+        genesis,
+        batch: b.build().unwrap(),
+    }
+}
+
+/// The scenarios the executor runs to the end (the others hit the SLOAD/SSTORE refusal).
+pub fn executable() -> Vec<Scenario> {
+    vec![transfers(), mem_loop()]
 }
 
 pub fn all() -> Vec<Scenario> {
