@@ -410,5 +410,5 @@ pub fn executable() -> Vec<Scenario> {
 }
 
 pub fn all() -> Vec<Scenario> {
-    vec![transfers(), arith_loop(), erc20()]
+    vec![transfers(), mem_loop(), arith_loop(), erc20()]
 }
