@@ -31,3 +31,15 @@ sol!(
     ToyStepVerifier,
     "../../contracts/artifacts/ToyStepVerifier.json"
 );
+
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    EvmStepVerifier,
+    "../../contracts/artifacts/EvmStepVerifier.json"
+);
+
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    OpcodeStepVerifier,
+    "../../contracts/artifacts/OpcodeStepVerifier.json"
+);
