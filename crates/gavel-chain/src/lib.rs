@@ -19,9 +19,14 @@ mod retry;
 mod revert;
 mod rpc;
 mod rpc_error;
+mod step_verifier;
 mod types;
 
-pub use bindings::{AnchorStateRegistry, DisputeGameFactory, FaultDisputeGame, ToyStepVerifier};
+pub use bindings::{
+    AccessListStepVerifier, AnchorStateRegistry, BlockStepVerifier, DisputeGameFactory,
+    EvmStepVerifier, FaultDisputeGame, OpcodeStepVerifier, ToyStepVerifier, TxEndStepVerifier,
+    TxStartStepVerifier,
+};
 pub use calls::{deploy, send_call, view};
 pub use deploy::{
     DEPLOYMENT_FORMAT, Deployment, GameParams, GameTypeDeployment, TOY_GAME_TYPE, ToyDeployParams,
@@ -34,4 +39,8 @@ pub use l1::{L1, TimeControl};
 pub use retry::{RetryPolicy, retry};
 pub use revert::{decode_revert, describe_revert};
 pub use rpc::{RpcL1, RpcOptions};
+pub use step_verifier::{
+    EvmVerifierAddresses, EvmVerifierParams, StepOutcome, deploy_evm_verifier, describe_step_revert,
+    run_step,
+};
 pub use types::{LogEntry, LogFilter, TxReceipt, TxRequest};

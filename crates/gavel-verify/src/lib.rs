@@ -18,6 +18,7 @@
 pub mod check;
 pub mod driver;
 pub mod mpt;
+pub mod onchain;
 pub mod statetest;
 pub mod unsupported;
 
@@ -29,6 +30,7 @@ pub use check::{Checked, Verdict, check_case};
 pub use driver::{Driver, Options, Report, StepChecker, StepVerdict, Summary};
 pub use error::Error;
 pub use mutate::mutate;
+pub use onchain::OnChainChecker;
 pub use select::select_steps;
 pub use statetest::Case;
 pub use unsupported::Unsupported;
