@@ -29,6 +29,11 @@ sol!(
 );
 sol!(
     #[derive(Debug, PartialEq, Eq)]
+    TxEndStepVerifier,
+    "../../contracts/artifacts/TxEndStepVerifier.json"
+);
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
     TxStartStepVerifier,
     "../../contracts/artifacts/TxStartStepVerifier.json"
 );
@@ -96,6 +101,7 @@ struct Env {
     from: Address,
     block: Address,
     tx_start: Address,
+    tx_end: Address,
 }
 
 impl Env {
@@ -118,11 +124,13 @@ impl Env {
             &TxStartStepVerifier::BYTECODE,
             (chain_config, CHAIN, U256::from(B)).abi_encode_params(),
         );
+        let tx_end = deploy(&TxEndStepVerifier::BYTECODE, (CHAIN,).abi_encode_params());
         Self {
             l1,
             from,
             block,
             tx_start,
+            tx_end,
         }
     }
 
@@ -135,7 +143,13 @@ impl Env {
     }
 
     /// `step` on `to`; the post or the revert's name.
-    fn step(&self, to: Address, pre: B256, trace_index: u64, witness: &[u8]) -> Result<B256, String> {
+    fn step(
+        &self,
+        to: Address,
+        pre: B256,
+        trace_index: u64,
+        witness: &[u8],
+    ) -> Result<B256, String> {
         let c = BlockStepVerifier::stepCall {
             _pre: pre,
             _traceIndex: U256::from(trace_index),
@@ -237,7 +251,8 @@ fn scenario() -> &'static Scenario {
             },
         ]);
         bb.block(BlockContext::new(1, T0 + 12));
-        bb.tx(&k1, TxRequest::transfer(addr(2), U256::from(ETH))).unwrap();
+        bb.tx(&k1, TxRequest::transfer(addr(2), U256::from(ETH)))
+            .unwrap();
         bb.tx(
             &k1,
             TxRequest::call(STORER, word.clone())
@@ -254,7 +269,8 @@ fn scenario() -> &'static Scenario {
         )
         .unwrap();
         bb.tx(&k3, TxRequest::transfer(fresh, U256::ZERO)).unwrap();
-        bb.tx(&k3, TxRequest::call(REVERTER, vec![]).gas(60_000)).unwrap();
+        bb.tx(&k3, TxRequest::call(REVERTER, vec![]).gas(60_000))
+            .unwrap();
         // EIP-7623: 100 non-zero bytes, intrinsic 22,600, floor 25,000.
         bb.tx(
             &k2,
@@ -263,11 +279,15 @@ fn scenario() -> &'static Scenario {
         .unwrap();
         // Skipped: bad nonce, balance, gas below intrinsic, gas above the cap, fee cap below
         // the base fee.
-        bb.tx(&k1, TxRequest::transfer(addr(3), U256::from(1)).nonce(99)).unwrap();
-        bb.tx(&k4, TxRequest::transfer(addr(3), U256::from(1))).unwrap();
+        bb.tx(&k1, TxRequest::transfer(addr(3), U256::from(1)).nonce(99))
+            .unwrap();
+        bb.tx(&k4, TxRequest::transfer(addr(3), U256::from(1)))
+            .unwrap();
         bb.tx(
             &k3,
-            TxRequest::transfer(addr(1), U256::from(1)).gas(20_000).nonce(2),
+            TxRequest::transfer(addr(1), U256::from(1))
+                .gas(20_000)
+                .nonce(2),
         )
         .unwrap();
         bb.tx(
@@ -300,8 +320,12 @@ fn scenario() -> &'static Scenario {
         )
         .unwrap();
         let batch = bb.build().unwrap();
-        let ex = Executor::run(genesis.prestate().unwrap(), batch.clone(), ExecOptions::default())
-            .expect("the executor runs the batch");
+        let ex = Executor::run(
+            genesis.prestate().unwrap(),
+            batch.clone(),
+            ExecOptions::default(),
+        )
+        .expect("the executor runs the batch");
         Scenario { genesis, batch, ex }
     })
 }
@@ -354,7 +378,14 @@ fn cases() -> &'static Vec<Case> {
                     let state = s.ex.state_before(j).unwrap();
                     let start = bw::tx_start(&pre, &s.batch, state.world(), cfg).unwrap();
                     let what = check_tx_start(j, &pre, &start);
-                    (format!("tx start {block}.{tx} ({what})"), e.tx_start, start.witness().clone())
+                    if let Some(end) = tx_end_case(j, &pre, &start, cfg) {
+                        out.push(end);
+                    }
+                    (
+                        format!("tx start {block}.{tx} ({what})"),
+                        e.tx_start,
+                        start.witness().clone(),
+                    )
                 }
             };
             out.push(Case {
@@ -399,7 +430,10 @@ fn check_tx_start(j: u64, pre: &Boundary, start: &TxStart) -> String {
         }
         (
             TxStart::Executed {
-                state, context, tx_env, ..
+                state,
+                context,
+                tx_env,
+                ..
             },
             Outcome::Tx(TxOutcome::Executed {
                 status, gas_used, ..
@@ -412,14 +446,14 @@ fn check_tx_start(j: u64, pre: &Boundary, start: &TxStart) -> String {
             let price = tx_env.gas_price;
             let acc = st.account(&from).unwrap().clone();
             let cost: u128 = (U256::from(btx.gas_limit()) * price).to();
+            let value: u128 = btx.envelope().value().to();
             st.apply(&Change::Account {
                 address: from,
                 nonce: acc.nonce + 1,
-                balance: acc.balance - cost,
+                balance: acc.balance - cost - value,
                 code_hash: acc.code_hash,
             })
             .unwrap();
-            let value: u128 = btx.envelope().value().to();
             if value > 0 {
                 let (n, b, c) = st
                     .account(&to)
@@ -437,13 +471,19 @@ fn check_tx_start(j: u64, pre: &Boundary, start: &TxStart) -> String {
             assert_eq!(context.world_root, st.world_root(), "tx {block}.{tx} world");
             assert_eq!(tx_env.boundary, pre.hash());
             let expected_price = match btx.envelope().max_priority_fee_per_gas() {
-                Some(tip) => btx.envelope().max_fee_per_gas().min(u128::from(ctx.base_fee) + tip),
+                Some(tip) => btx
+                    .envelope()
+                    .max_fee_per_gas()
+                    .min(u128::from(ctx.base_fee) + tip),
                 None => btx.envelope().max_fee_per_gas(),
             };
             assert_eq!(price, U256::from(expected_price));
             let d = decode_tx(btx);
             assert_eq!(btx.gas_limit() - state.machine.gas, d.intrinsic);
-            if st.account(&to).is_none_or(|a| a.code_hash == alloy::primitives::KECCAK256_EMPTY) {
+            if st
+                .account(&to)
+                .is_none_or(|a| a.code_hash == alloy::primitives::KECCAK256_EMPTY)
+            {
                 // A code-less callee executes one free STOP: revm charges the intrinsic gas or
                 // the EIP-7623 floor, whichever is larger.
                 assert_eq!(*gas_used, d.intrinsic.max(d.floor), "tx {block}.{tx} gas");
@@ -465,20 +505,25 @@ fn every_boundary_step_matches_the_executor() {
     for c in cases() {
         let got = e.step(c.verifier, c.pre, c.trace_index, &c.witness.witness);
         assert_eq!(got, Ok(c.witness.post), "{}", c.name);
-        *kinds.entry(c.name.split(' ').take(2).collect::<Vec<_>>().join(" ")).or_insert(0) += 1;
+        *kinds
+            .entry(c.name.split(' ').take(2).collect::<Vec<_>>().join(" "))
+            .or_insert(0) += 1;
     }
     let s = scenario();
-    let statuses: Vec<_> = s
-        .ex
-        .transitions()
-        .iter()
-        .filter_map(|t| match &t.outcome {
-            Outcome::Tx(TxOutcome::Executed { status, .. }) => Some(status.clone()),
-            _ => None,
-        })
-        .collect();
-    assert!(statuses.contains(&TxStatus::Revert), "the scenario has a reverting tx");
+    let statuses: Vec<_> =
+        s.ex.transitions()
+            .iter()
+            .filter_map(|t| match &t.outcome {
+                Outcome::Tx(TxOutcome::Executed { status, .. }) => Some(status.clone()),
+                _ => None,
+            })
+            .collect();
+    assert!(
+        statuses.contains(&TxStatus::Revert),
+        "the scenario has a reverting tx"
+    );
     assert_eq!(kinds.get("tx start"), Some(&13));
+    assert_eq!(kinds.get("tx end"), Some(&8));
 }
 
 #[test]
@@ -494,7 +539,7 @@ fn skipped_transactions_are_the_ones_the_executor_skips() {
 #[test]
 fn boundary_steps_need_offset_zero() {
     let e = env();
-    for c in cases() {
+    for c in cases().iter().filter(|c| !c.name.starts_with("tx end")) {
         assert_eq!(
             e.step(c.verifier, c.pre, c.trace_index + 1, &c.witness.witness),
             Err("WrongOffset".to_owned()),
@@ -524,7 +569,9 @@ fn absolute_prestate_from_the_anchor() {
     };
     let want = s.ex.prestate().hash();
     assert_eq!(
-        absolute_prestate(&anchor, s.batch.commitment()).unwrap().hash(),
+        absolute_prestate(&anchor, s.batch.commitment())
+            .unwrap()
+            .hash(),
         want
     );
     let input = s.batch.commitment();
@@ -566,6 +613,8 @@ fn mutated_witnesses_never_give_another_post() {
             || c.name.starts_with("tx start 0.0 ")
             || c.name.starts_with("tx start 0.2 ")
             || c.name.starts_with("tx start 0.6 ")
+            || c.name.starts_with("tx end 0.0")
+            || c.name.starts_with("tx end 0.4")
     }) {
         let w = &c.witness.witness;
         let stride = if w.len() > 400 { w.len() / 200 } else { 1 };
@@ -582,9 +631,14 @@ fn mutated_witnesses_never_give_another_post() {
         // Truncation and a trailing byte.
         let mut longer = w.clone();
         longer.push(0);
-        assert!(e.step(c.verifier, c.pre, c.trace_index, &longer).is_err(), "{}", c.name);
         assert!(
-            e.step(c.verifier, c.pre, c.trace_index, &w[..w.len() - 1]).is_err(),
+            e.step(c.verifier, c.pre, c.trace_index, &longer).is_err(),
+            "{}",
+            c.name
+        );
+        assert!(
+            e.step(c.verifier, c.pre, c.trace_index, &w[..w.len() - 1])
+                .is_err(),
             "{}",
             c.name
         );
@@ -605,12 +659,19 @@ fn gas_table() {
                 format!("tx start (executed, type {ty})")
             }
         } else {
-            c.name.trim_end_matches(|ch: char| ch.is_ascii_digit() || ch == ' ').to_owned()
+            c.name
+                .trim_end_matches(|ch: char| ch.is_ascii_digit() || ch == ' ' || ch == '.')
+                .to_owned()
         };
         let gas = e.step_gas(c.verifier, c.pre, c.trace_index, &c.witness.witness);
-        rows.entry(kind).or_default().push((gas, c.witness.witness.len()));
+        rows.entry(kind)
+            .or_default()
+            .push((gas, c.witness.witness.len()));
     }
-    println!("{:<32} {:>6} {:>12} {:>14}", "step kind", "cases", "tx gas (max)", "witness bytes");
+    println!(
+        "{:<32} {:>6} {:>12} {:>14}",
+        "step kind", "cases", "tx gas (max)", "witness bytes"
+    );
     for (k, v) in rows {
         let g = v.iter().map(|x| x.0).max().unwrap_or(0);
         let b = v.iter().map(|x| x.1).max().unwrap_or(0);
@@ -624,4 +685,75 @@ fn scenario_tx_type(name: &str) -> u8 {
     let mut it = id.split('.').map(|x| x.parse::<usize>().unwrap_or(0));
     let (b, t) = (it.next().unwrap_or(0), it.next().unwrap_or(0));
     scenario().batch.blocks()[b].txs[t].ty()
+}
+
+/// The transaction end of an executed transaction, from the halted state its frame reaches
+/// (spec §16.2) built here for the scenario's three kinds of callee: no code (one STOP, gas
+/// unchanged), the reverter (PUSH0 PUSH0 REVERT: 4 gas, snapshot restored) and the storer
+/// (SSTORE of the calldata word into slot 0; gas left from the executor's gas use, there is
+/// no refund and the floor does not bind). The post must be the executor's boundary.
+fn tx_end_case(j: u64, pre: &Boundary, start: &TxStart, cfg: B256) -> Option<Case> {
+    use gavel_commit::record::{Machine, StepState};
+    let s = scenario();
+    let TxStart::Executed {
+        state,
+        context,
+        frame,
+        tx_env,
+        snapshot,
+        world,
+        ..
+    } = start
+    else {
+        return None;
+    };
+    let t = &s.ex.transitions()[j as usize];
+    let Outcome::Tx(TxOutcome::Executed { gas_used, .. }) = &t.outcome else {
+        panic!("executed by the builder but not by the executor");
+    };
+    let TransitionKind::Tx { block, tx } = t.kind else {
+        unreachable!()
+    };
+    let mut world = world.clone();
+    let mut ctx = *context;
+    let (status, gas) = if frame.address == REVERTER {
+        ctx.world_root = snapshot.world_root;
+        ctx.substate_root = snapshot.substate_root;
+        (2, state.machine.gas - 4)
+    } else if frame.address == STORER {
+        world.set_storage(&STORER, U256::ZERO, U256::from(0x2a));
+        ctx.world_root = world.root();
+        (1, tx_env.gas_limit - gas_used)
+    } else {
+        (1, state.machine.gas)
+    };
+    assert_eq!(world.root(), ctx.world_root);
+    let halted = StepState {
+        machine: Machine {
+            gas,
+            ..Machine::default()
+        },
+        micro: bw::halted(status),
+        context: ctx.hash(),
+        ..StepState::default()
+    };
+    let w = bw::tx_end(bw::TxEndInput {
+        state: &halted,
+        context: &ctx,
+        frame,
+        tx_env,
+        boundary: pre,
+        batch: &s.batch,
+        world: &world,
+        chain_config: cfg,
+    })
+    .unwrap();
+    assert_eq!(w.post, t.boundary.hash(), "tx end {block}.{tx}");
+    Some(Case {
+        name: format!("tx end {block}.{tx}"),
+        verifier: env().tx_end,
+        pre: halted.hash(),
+        trace_index: s.ex.layout().trace_index(j, 2),
+        witness: w,
+    })
 }

@@ -128,7 +128,8 @@ contract TxStartStepVerifier {
         return true;
     }
 
-    /// @dev Sender: nonce + 1, balance − gasLimit · gasPrice, CODE_HASH set if it was absent.
+    /// @dev Sender: nonce + 1, balance − gasLimit · gasPrice, CODE_HASH set if it was absent
+    ///      (the snapshot's world); then − value.
     function _buyGas(bytes calldata _witness, Work memory _w) private pure {
         (, uint64 nonce, uint128 balance) = LibWorldProof.decodeBasicData(_w.senderBasic);
         uint256 cost = uint256(_w.t.gasLimit) * _w.gasPrice;
@@ -145,6 +146,21 @@ contract TxStartStepVerifier {
         );
         _w.snapshotWorld = _w.world;
         _w.p = _w.senderProofEnd;
+        if (_w.t.value != 0 && _w.t.to != _w.from) {
+            // The value leaves the sender after the snapshot. Only the sender's stem changed,
+            // so its opening's siblings still hold: the same proof rewrites it again. (The
+            // stem exists: the balance covers a non-zero value.)
+            bytes32 bought = LibWorldProof.encodeBasicData(0, nonce + 1, uint128(balance - cost));
+            bytes32 code = _w.senderCode == 0 ? EMPTY_CODE_HASH : _w.senderCode;
+            _w.world = LibWorldProof.updateStem(
+                _w.world,
+                LibWorldProof.accountStem(_w.from),
+                _idx(2),
+                _vals2(bought, code),
+                _vals2(LibWorldProof.encodeBasicData(0, nonce + 1, uint128(balance - cost - _w.t.value)), code),
+                _witness[_w.senderProofPos:_w.senderProofEnd]
+            );
+        }
     }
 
     /// @dev Callee opening `BASIC_DATA ‖ CODE_HASH ‖ CODE_ROOT ‖ u32 ‖ stem proof` unless the

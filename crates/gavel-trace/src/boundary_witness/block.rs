@@ -5,9 +5,9 @@ use alloy_primitives::B256;
 use gavel_commit::record::{Boundary, PHASE_BETWEEN_BLOCKS, PHASE_IN_BLOCK};
 
 use super::io::{batch_preimage, block_opening, boundary_head, check_batch};
+use super::rows as boundary;
 use super::{StepWitness, WitnessError, kind};
 use crate::batch::Batch;
-use super::rows as boundary;
 
 /// The block start of block `pre.block_index`: its witness and the boundary after it.
 pub fn block_start(
@@ -58,7 +58,9 @@ pub fn block_end(pre: &Boundary, batch: &Batch) -> Result<StepWitness, WitnessEr
 pub fn past_batch(pre: &Boundary, batch: &Batch) -> Result<StepWitness, WitnessError> {
     check_batch(pre, batch)?;
     if pre.phase != PHASE_BETWEEN_BLOCKS || pre.block_index as usize != batch.blocks().len() {
-        return Err(WitnessError::WrongPhase("past the batch needs the final boundary"));
+        return Err(WitnessError::WrongPhase(
+            "past the batch needs the final boundary",
+        ));
     }
     let mut witness = boundary_head(kind::PAST_BATCH, pre);
     witness.extend(batch_preimage(batch)?);
@@ -78,7 +80,9 @@ pub fn absolute_prestate(anchor: &Boundary, batch: B256) -> Result<Boundary, Wit
         || anchor.block_gas_used != 0
         || anchor.receipts != B256::ZERO
     {
-        return Err(WitnessError::WrongPhase("the anchor must be an idle boundary"));
+        return Err(WitnessError::WrongPhase(
+            "the anchor must be an idle boundary",
+        ));
     }
     Ok(boundary::initial(
         anchor.world_root,

@@ -22,9 +22,10 @@ pub(super) fn boundary_head(kind: u8, pre: &Boundary) -> Vec<u8> {
 /// (36), `u32 len ‖ multiproof`.
 pub(super) fn block_opening(batch: &Batch, index: u32) -> Result<Vec<u8>, WitnessError> {
     let blocks = batch.blocks();
-    let block = blocks
-        .get(index as usize)
-        .ok_or(WitnessError::OutOfBatch { block: index, tx: 0 })?;
+    let block = blocks.get(index as usize).ok_or(WitnessError::OutOfBatch {
+        block: index,
+        tx: 0,
+    })?;
     let c = &block.context;
     let tx_root = block
         .tx_tree()
@@ -71,7 +72,9 @@ pub(super) fn batch_preimage(batch: &Batch) -> Result<Vec<u8>, WitnessError> {
 /// Checks that `pre` belongs to `batch`.
 pub(super) fn check_batch(pre: &Boundary, batch: &Batch) -> Result<(), WitnessError> {
     if pre.batch != batch.commitment() {
-        return Err(WitnessError::Inconsistent("the boundary is not of this batch"));
+        return Err(WitnessError::Inconsistent(
+            "the boundary is not of this batch",
+        ));
     }
     Ok(())
 }

@@ -10,6 +10,7 @@
 mod block;
 mod io;
 mod rows;
+mod tx_end;
 mod tx_start;
 mod txdecode;
 
@@ -18,6 +19,7 @@ use gavel_commit::error::CommitError;
 use thiserror::Error;
 
 pub use block::{absolute_prestate, block_end, block_start, past_batch};
+pub use tx_end::{TxEndInput, tx_end};
 pub use tx_start::{TxStart, calldata_root, tx_start};
 pub use txdecode::{DecodedTx, access_head, access_items, decode_tx, intrinsic_gas};
 

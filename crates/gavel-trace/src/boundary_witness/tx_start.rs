@@ -16,6 +16,9 @@ use crate::batch::{Batch, BatchTx};
 
 /// What the transaction-start step produced.
 #[derive(Debug, Clone)]
+// Built once per transaction start and consumed at once, never stored in bulk: boxing the
+// large variant would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum TxStart {
     /// The transaction is invalid against the state or the block: post = boundary with
     /// `txIndex + 1`.
@@ -70,7 +73,9 @@ pub fn tx_start(
         return Err(WitnessError::WrongPhase("transaction start needs phase 1"));
     }
     if world.root() != pre.world_root {
-        return Err(WitnessError::Inconsistent("world root differs from the boundary's"));
+        return Err(WitnessError::Inconsistent(
+            "world root differs from the boundary's",
+        ));
     }
     let out_of_batch = WitnessError::OutOfBatch {
         block: pre.block_index,
@@ -83,7 +88,9 @@ pub fn tx_start(
     let tx = block.txs.get(pre.tx_index as usize).ok_or(out_of_batch)?;
     let ctx = &block.context;
     if pre.block_env != ctx.env_record(chain_config).hash() {
-        return Err(WitnessError::Inconsistent("the boundary's BlockEnv is not this block's"));
+        return Err(WitnessError::Inconsistent(
+            "the boundary's BlockEnv is not this block's",
+        ));
     }
 
     let mut witness = boundary_head(kind::TX_START, pre);
@@ -139,6 +146,15 @@ pub fn tx_start(
     let snapshot_world = w.root();
 
     // Value transfer and the callee's code.
+    if !value.is_zero() && to != from {
+        let b = BasicData::decode(&w.get(&key::basic_data_key(&from)))?;
+        let balance = u128::try_from(U256::from(b.balance) - value)
+            .map_err(|_| WitnessError::Inconsistent("value above the balance"))?;
+        w.set(
+            &key::basic_data_key(&from),
+            BasicData { balance, ..b }.encode()?,
+        );
+    }
     let (code_size, code_root) = if to == from {
         (0, B256::ZERO)
     } else {
