@@ -19,6 +19,7 @@
 
 pub mod asm;
 pub mod batch;
+pub mod boundary_witness;
 pub mod chain;
 pub mod executor;
 pub mod opcodes;
