@@ -43,3 +43,21 @@ sol!(
     OpcodeStepVerifier,
     "../../contracts/artifacts/OpcodeStepVerifier.json"
 );
+
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    BlockStepVerifier,
+    "../../contracts/artifacts/BlockStepVerifier.json"
+);
+
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    TxStartStepVerifier,
+    "../../contracts/artifacts/TxStartStepVerifier.json"
+);
+
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    TxEndStepVerifier,
+    "../../contracts/artifacts/TxEndStepVerifier.json"
+);
