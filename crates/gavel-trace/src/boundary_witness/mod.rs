@@ -7,6 +7,7 @@
 //! The builders never run revm: they compute the post-state by §17's rules, so a test can
 //! hold them against the executor's boundaries.
 
+pub mod access_list;
 mod block;
 mod io;
 mod rows;
