@@ -7,11 +7,9 @@ use std::time::Instant;
 
 use anyhow::bail;
 use clap::Args;
-use gavel_trace::Executor;
 use gavel_verify::driver::{FileStats, batch_paths};
 use gavel_verify::statetest::{check_fork, collect_files};
-use gavel_verify::{Driver, Options, StepChecker, StepVerdict};
-use rand::RngCore;
+use gavel_verify::{Driver, OnChainChecker, Options};
 
 #[derive(Debug, Args)]
 pub struct VerifyTraceArgs {
@@ -39,23 +37,6 @@ pub struct VerifyTraceArgs {
     /// Print the summary as one JSON object on the last stdout line.
     #[arg(long)]
     pub json: bool,
-}
-
-/// The step checker until the prover and the on-chain step verifier land on this branch.
-// TODO(step verifier): replace with the checker built on the colleague's off-chain prover
-// (step witnesses) and the on-chain step verifier; this is the only placeholder.
-struct NotWired;
-
-impl StepChecker for NotWired {
-    fn check(
-        &mut self,
-        _exec: &Executor,
-        _trace_index: u64,
-        _mutations: u32,
-        _rng: &mut dyn RngCore,
-    ) -> Result<StepVerdict, gavel_verify::Error> {
-        Ok(StepVerdict::unsupported("step verifier not wired"))
-    }
 }
 
 fn progress(s: &FileStats) {
@@ -88,7 +69,7 @@ pub fn run(args: VerifyTraceArgs) -> anyhow::Result<ExitCode> {
         ..Options::default()
     };
     let start = Instant::now();
-    let mut driver = Driver::new(NotWired, options);
+    let mut driver = Driver::new(OnChainChecker::new()?, options);
     for f in &files {
         progress(driver.run_state_test(f)?);
     }

@@ -90,7 +90,9 @@ pub fn opcode_witness(
     out.push(PRE_STEP);
     out.extend_from_slice(&pre.preimage());
     part(&mut out, &fetch_bytes(fetch));
-    part(&mut out, &stack.to_bytes());
+    // k = 0 needs no opening at all (spec §7.2): the stack part is then empty.
+    let stack = if stack.items.is_empty() { Vec::new() } else { stack.to_bytes() };
+    part(&mut out, &stack);
     part(&mut out, op);
     part(&mut out, halt);
     out.into()
