@@ -61,3 +61,9 @@ sol!(
     TxEndStepVerifier,
     "../../contracts/artifacts/TxEndStepVerifier.json"
 );
+
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    AccessListStepVerifier,
+    "../../contracts/artifacts/AccessListStepVerifier.json"
+);

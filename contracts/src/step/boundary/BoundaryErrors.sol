@@ -37,3 +37,7 @@ error BadAnchor();
 
 /// @notice The step state is not the one this step class expects (micro, frame, cursor).
 error UnsupportedStep();
+
+/// @notice An access-list item is not `0x01 ‖ address ‖ 0` or `0x02 ‖ address ‖ key`, or its
+///         presence flag is not 0 or 1.
+error MalformedAccessItem();

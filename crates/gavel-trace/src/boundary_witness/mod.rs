@@ -11,6 +11,7 @@
 //! so the witness's expected post and the shadow machine's commitment come from one
 //! implementation. `Executor::step_proof` checks the two agree for every step it proves.
 
+pub mod access_list;
 mod block;
 mod io;
 mod tx_end;
