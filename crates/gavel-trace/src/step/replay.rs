@@ -285,16 +285,20 @@ pub(crate) fn replay(mut r: TxReplay<'_>) -> Result<ReplayOut, MachineError> {
     })
 }
 
-/// The witness of warm-up `i` (spec §17.3) from its pre-state.
+/// The witness of warm-up `i` (spec §17.3) from its pre-state: the item is the head of the
+/// remaining chain, `rest` the chain after it.
 fn warm_up_witness(
     start: &super::tx_start::TxStart,
     i: u64,
     pre: &WarmPre,
 ) -> Result<StepWitness, WitnessError> {
-    let _ = (start, i, pre);
-    Err(WitnessError::WrongPhase(
-        "the access-list warm-up builder is not there yet",
-    ))
+    let i = i as usize;
+    let (Some(item), Some(rest)) = (start.items.get(i), start.heads.get(i + 1)) else {
+        return Err(WitnessError::Inconsistent(
+            "warm-up index past the access list",
+        ));
+    };
+    bw::access_list::warm_up(&pre.step, &pre.context, &pre.substate, item, *rest)
 }
 
 /// The pre-state of step `k` of the transaction (after the run; nothing is cloned during it).
