@@ -93,7 +93,13 @@ pub fn opcode_witness(
     out.push(PRE_STEP);
     out.extend_from_slice(&pre.preimage());
     part(&mut out, &fetch_bytes(fetch));
-    part(&mut out, &stack.to_bytes());
+    // "k = 0 needs no witness" (§7.2): the verifier wants the stack part empty then, not the
+    // bare `below` word `StackOpening::to_bytes` would give.
+    if stack.items.is_empty() {
+        part(&mut out, &[]);
+    } else {
+        part(&mut out, &stack.to_bytes());
+    }
     part(&mut out, op);
     part(&mut out, halt);
     out.into()
