@@ -174,7 +174,7 @@ async fn every_step(name: &str, exec: &Executor) -> [usize; 8] {
         let j = j as u64;
         let mut ks: Vec<u64> = (0..t.steps).collect();
         // Stutters: right after the transition ends and at the last leaf of its range.
-        if j % 3 == 0 {
+        if j.is_multiple_of(3) {
             ks.extend([t.steps, per - 1]);
         }
         for p in exec.step_proofs(j, &ks).expect("proofs") {

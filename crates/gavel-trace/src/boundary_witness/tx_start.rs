@@ -169,7 +169,7 @@ fn valid(
     let gas = tx.gas_limit();
     let max_fee = U256::from(e.max_fee_per_gas());
     let tip = U256::from(e.max_priority_fee_per_gas().unwrap_or(e.max_fee_per_gas()));
-    let ok = e.nonce() == sender.nonce
+    e.nonce() == sender.nonce
         && e.nonce() != u64::MAX
         && sender.code_size == 0
         && gas <= L2_TX_GAS_CAP
@@ -179,6 +179,5 @@ fn valid(
         && !(tx.to().is_none() && e.input().len() > 49_152)
         && tip <= max_fee
         && max_fee >= U256::from(base_fee)
-        && U256::from(gas) * max_fee + e.value() <= U256::from(sender.balance);
-    ok
+        && U256::from(gas) * max_fee + e.value() <= U256::from(sender.balance)
 }
