@@ -11,11 +11,11 @@ use gavel_commit::hash::keccak256;
 use gavel_commit::memory::{verify_words, word_range};
 use gavel_commit::record::{Machine, StepState};
 use gavel_commit::stack::verify_opening;
+use gavel_trace::Executor;
 use gavel_trace::batch::{BatchBuilder, BlockContext, TxRequest, dev_key};
 use gavel_trace::executor::{Outcome, TxOutcome};
 use gavel_trace::opcodes::{self, Support};
 use gavel_trace::step::{ProofKind, StepProof};
-use gavel_trace::{ExecOptions, Executor};
 use proptest::prelude::*;
 use revm::bytecode::opcode::*;
 
@@ -242,15 +242,7 @@ fn check_op_part(d: &Opcode, op: u8, items: &[U256], halts: bool) {
 }
 
 fn run(s: &Scenario) -> Executor {
-    Executor::run(
-        s.genesis.prestate().unwrap(),
-        s.batch.clone(),
-        ExecOptions {
-            layout: small_layout(),
-            ..ExecOptions::default()
-        },
-    )
-    .unwrap()
+    run_small(s)
 }
 
 #[test]

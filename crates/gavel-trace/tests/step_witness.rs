@@ -13,18 +13,10 @@ use gavel_commit::hash::{keccak256, tag};
 use gavel_trace::executor::{Outcome, TxOutcome};
 use gavel_trace::step::ProofKind;
 use gavel_trace::step::witness::boundary_kind;
-use gavel_trace::{ExecError, ExecOptions, Executor, TraceError};
+use gavel_trace::{ExecError, Executor, TraceError};
 
 fn run(s: &Scenario) -> Executor {
-    Executor::run(
-        s.genesis.prestate().unwrap(),
-        s.batch.clone(),
-        ExecOptions {
-            layout: small_layout(),
-            ..ExecOptions::default()
-        },
-    )
-    .unwrap()
+    run_small(s)
 }
 
 /// The witness opens `pre`: `0x00 ‖ StepState` or `0x01 ‖ kind ‖ Boundary`, and the boundary
