@@ -20,6 +20,7 @@ use gavel_trace::boundary_witness::{
 };
 use gavel_trace::chain::{Change, Genesis, GenesisAccount};
 use gavel_trace::executor::{Outcome, TxOutcome, TxStatus};
+use gavel_trace::step::records::{HaltStatus, halted_micro};
 use gavel_trace::{Batch, ExecOptions, Executor, TransitionKind};
 
 sol!(
@@ -719,13 +720,13 @@ fn tx_end_case(j: u64, pre: &Boundary, start: &TxStart, cfg: B256) -> Option<Cas
     let (status, gas) = if frame.address == REVERTER {
         ctx.world_root = snapshot.world_root;
         ctx.substate_root = snapshot.substate_root;
-        (2, state.machine.gas - 4)
+        (HaltStatus::Revert, state.machine.gas - 4)
     } else if frame.address == STORER {
         world.set_storage(&STORER, U256::ZERO, U256::from(0x2a));
         ctx.world_root = world.root();
-        (1, tx_env.gas_limit - gas_used)
+        (HaltStatus::Success, tx_env.gas_limit - gas_used)
     } else {
-        (1, state.machine.gas)
+        (HaltStatus::Success, state.machine.gas)
     };
     assert_eq!(world.root(), ctx.world_root);
     let halted = StepState {
@@ -733,7 +734,7 @@ fn tx_end_case(j: u64, pre: &Boundary, start: &TxStart, cfg: B256) -> Option<Cas
             gas,
             ..Machine::default()
         },
-        micro: bw::halted(status),
+        micro: halted_micro(status),
         context: ctx.hash(),
         ..StepState::default()
     };

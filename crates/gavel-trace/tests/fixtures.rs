@@ -113,13 +113,15 @@ fn fixture_batches_match_their_generators_and_their_golden_traces() {
             // SLOAD/SSTORE wait for the storage step (spec §16.3): the storage fixtures are
             // refused by name, and expected.json records the refusal.
             match run {
-                Err(e @ gavel_trace::ExecError::Refused {
-                    refusal: gavel_trace::Refusal::Opcode { name, .. },
-                    ..
-                }) => {
+                Err(
+                    e @ gavel_trace::ExecError::Refused {
+                        refusal: gavel_trace::Refusal::Opcode { name, .. },
+                        ..
+                    },
+                ) => {
                     assert_eq!(name, op, "{}", s.name);
-                    let text = serde_json::to_string_pretty(&json!({ "refused": e.to_string() }))
-                        .unwrap();
+                    let text =
+                        serde_json::to_string_pretty(&json!({ "refused": e.to_string() })).unwrap();
                     check(&d.join("expected.json"), &format!("{text}\n"));
                 }
                 other => panic!("{}: expected the {op} refusal, got {other:?}", s.name),

@@ -11,11 +11,11 @@ use gavel_commit::hash::keccak256;
 use gavel_commit::memory::{verify_words, word_range};
 use gavel_commit::record::{Machine, StepState};
 use gavel_commit::stack::verify_opening;
+use gavel_trace::Executor;
 use gavel_trace::batch::{BatchBuilder, BlockContext, TxRequest, dev_key};
 use gavel_trace::executor::{Outcome, TxOutcome};
 use gavel_trace::opcodes::{self, Support};
 use gavel_trace::step::{ProofKind, StepProof};
-use gavel_trace::{ExecOptions, Executor};
 use proptest::prelude::*;
 use revm::bytecode::opcode::*;
 
@@ -126,8 +126,16 @@ fn check_all(ex: &Executor) {
             .unwrap();
             assert_eq!(ins.opcode, s.opcode);
             let kk = (opcodes::info(s.opcode).inputs as usize).min(m.stack_len as usize);
-            let o = verify_opening(d.pre.stack_head, m.stack_len as usize, kk, &d.stack).unwrap();
-            assert_eq!(o.items, r.opcodes.inputs(i as usize));
+            // §7.2: `k = 0` needs no witness, so the part is empty (the verifier's rule).
+            let items = if kk == 0 {
+                assert!(d.stack.is_empty(), "no stack part for k = 0");
+                Vec::new()
+            } else {
+                verify_opening(d.pre.stack_head, m.stack_len as usize, kk, &d.stack)
+                    .unwrap()
+                    .items
+            };
+            assert_eq!(items, r.opcodes.inputs(i as usize));
             let halts = i + 1 == n;
             if halts {
                 assert_eq!(d.halt.len(), 224 + 200 + 104);
@@ -138,7 +146,7 @@ fn check_all(ex: &Executor) {
             } else {
                 assert!(d.halt.is_empty());
             }
-            check_op_part(&d, s.opcode, &o.items, halts);
+            check_op_part(&d, s.opcode, &items, halts);
         }
     }
     // Stutter and past-batch leaves.
@@ -234,15 +242,7 @@ fn check_op_part(d: &Opcode, op: u8, items: &[U256], halts: bool) {
 }
 
 fn run(s: &Scenario) -> Executor {
-    Executor::run(
-        s.genesis.prestate().unwrap(),
-        s.batch.clone(),
-        ExecOptions {
-            layout: small_layout(),
-            ..ExecOptions::default()
-        },
-    )
-    .unwrap()
+    run_small(s)
 }
 
 #[test]

@@ -97,21 +97,26 @@ impl BlockContext {
         }
     }
 
+    /// The preimage of the block's leaf (spec §13.3, 144 bytes): `number ‖ timestamp ‖
+    /// gasLimit ‖ coinbase ‖ baseFee(32) ‖ prevRandao ‖ txCount(4) ‖ txRoot`. Witnesses open
+    /// it as it is (§17.6).
+    pub fn leaf_preimage(&self, tx_count: u32, tx_root: &B256) -> Vec<u8> {
+        [
+            &self.number.to_be_bytes()[..],
+            &self.timestamp.to_be_bytes(),
+            &self.gas_limit.to_be_bytes(),
+            self.coinbase.as_slice(),
+            &U256::from(self.base_fee).to_be_bytes::<32>(),
+            self.prev_randao.as_slice(),
+            &tx_count.to_be_bytes(),
+            tx_root.as_slice(),
+        ]
+        .concat()
+    }
+
     /// The block's leaf in the batch tree (spec §13.3).
     pub fn leaf(&self, tx_count: u32, tx_root: &B256) -> B256 {
-        tagged(
-            tag::BATCH_BLOCK,
-            &[
-                &self.number.to_be_bytes(),
-                &self.timestamp.to_be_bytes(),
-                &self.gas_limit.to_be_bytes(),
-                self.coinbase.as_slice(),
-                &U256::from(self.base_fee).to_be_bytes::<32>(),
-                self.prev_randao.as_slice(),
-                &tx_count.to_be_bytes(),
-                tx_root.as_slice(),
-            ],
-        )
+        tagged(tag::BATCH_BLOCK, &[&self.leaf_preimage(tx_count, tx_root)])
     }
 }
 
@@ -226,7 +231,19 @@ impl Batch {
     /// The batch commitment (spec §13.3):
     /// `keccak256(0x1a ‖ blockCount(uint32) ‖ blocksRoot)`.
     pub fn commitment(&self) -> B256 {
-        let root = SparseTree::from_leaves(
+        tagged(
+            tag::BATCH,
+            &[
+                &(self.blocks.len() as u32).to_be_bytes(),
+                self.blocks_tree().root().as_slice(),
+            ],
+        )
+    }
+
+    /// The depth-16 tree of block leaves (spec §13.3) whose root the commitment holds; the
+    /// block openings of the boundary-step witnesses prove against it (§17.6).
+    pub fn blocks_tree(&self) -> SparseTree {
+        SparseTree::from_leaves(
             BATCH_TREE_DEPTH,
             self.blocks.iter().enumerate().map(|(i, b)| {
                 let leaf = b.leaf().expect("Batch::new checked the transaction counts");
@@ -234,11 +251,6 @@ impl Batch {
             }),
         )
         .expect("a batch holds at most 2^16 blocks")
-        .root();
-        tagged(
-            tag::BATCH,
-            &[&(self.blocks.len() as u32).to_be_bytes(), root.as_slice()],
-        )
     }
 }
 

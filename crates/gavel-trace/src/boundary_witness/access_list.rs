@@ -6,6 +6,7 @@ use gavel_commit::substate::{Kind, Substate, key};
 
 use super::{StepWitness, WitnessError};
 use crate::step::records::{ACCESS_ITEM, AccessItem};
+use crate::step::tx_start::warm;
 
 /// The warm-up of `item` from the warming state `state` (whose `micro` is the chain head
 /// `keccak256(0x1d ‖ rest ‖ item)`), with `context` its context and `substate` the substate
@@ -37,8 +38,9 @@ pub fn warm_up(
     let present = substate.get(&k) != B256::ZERO;
     let proof = substate.prove(&k);
 
+    // The write is the step machine's own warm-up (one implementation of §17.3).
     let mut after = substate.clone();
-    after.set(k, B256::with_last_byte(1));
+    warm(&mut after, item);
     let mut ctx = *context;
     ctx.substate_root = after.root();
     let mut post = *state;

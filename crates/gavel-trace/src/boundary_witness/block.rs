@@ -4,10 +4,11 @@
 use alloy_primitives::B256;
 use gavel_commit::record::{Boundary, PHASE_BETWEEN_BLOCKS, PHASE_IN_BLOCK};
 
-use super::io::{batch_preimage, block_opening, boundary_head, check_batch};
-use super::rows as boundary;
+use super::io::{batch_preimage, block_opening, check_batch};
 use super::{StepWitness, WitnessError, kind};
 use crate::batch::Batch;
+use crate::executor::boundary;
+use crate::step::witness::boundary_head;
 
 /// The block start of block `pre.block_index`: its witness and the boundary after it.
 pub fn block_start(
@@ -50,7 +51,7 @@ pub fn block_end(pre: &Boundary, batch: &Batch) -> Result<StepWitness, WitnessEr
     witness.extend(block_opening(batch, pre.block_index)?);
     Ok(StepWitness {
         witness,
-        post: boundary::block_end(pre).hash(),
+        post: boundary::block_end(pre).0.hash(),
     })
 }
 
@@ -63,7 +64,7 @@ pub fn past_batch(pre: &Boundary, batch: &Batch) -> Result<StepWitness, WitnessE
         ));
     }
     let mut witness = boundary_head(kind::PAST_BATCH, pre);
-    witness.extend(batch_preimage(batch)?);
+    witness.extend(batch_preimage(batch));
     Ok(StepWitness {
         witness,
         post: pre.hash(),

@@ -4,45 +4,32 @@
 //! Every builder is a pure function of explicit inputs (the records of the pre-state, the
 //! batch, the world trie, the substate) and returns the witness bytes together with the
 //! post-state commitment the on-chain verifier (`contracts/src/step/boundary/`) must answer.
-//! The builders never run revm: they compute the post-state by §17's rules, so a test can
-//! hold them against the executor's boundaries.
+//! The builders never run revm. What a step computes is the step machine's
+//! (`crate::step::tx_start`, `crate::step::tx_end`, `crate::step::gas`, the access-list chain
+//! and halted state of `crate::step::records`) and the boundary rows are the executor's
+//! (`crate::executor::boundary`): the builders add the openings around those same functions,
+//! so the witness's expected post and the shadow machine's commitment come from one
+//! implementation. `Executor::step_proof` checks the two agree for every step it proves.
 
 pub mod access_list;
 mod block;
 mod io;
-mod rows;
 mod tx_end;
 mod tx_start;
-mod txdecode;
 
 use alloy_primitives::B256;
 use gavel_commit::error::CommitError;
 use thiserror::Error;
 
+use crate::step::tx_start::MachineError;
+
 pub use block::{absolute_prestate, block_end, block_start, past_batch};
 pub use tx_end::{TxEndInput, tx_end};
-pub use tx_start::{TxStart, calldata_root, tx_start};
-pub use txdecode::{DecodedTx, access_head, access_items, decode_tx, intrinsic_gas};
-
-/// Witness step kinds after the `0x01` boundary byte (spec §16.1).
-pub mod kind {
-    /// Block start.
-    pub const BLOCK_START: u8 = 1;
-    /// Transaction start.
-    pub const TX_START: u8 = 2;
-    /// Block end.
-    pub const BLOCK_END: u8 = 3;
-    /// Past the batch.
-    pub const PAST_BATCH: u8 = 4;
-}
-
-/// Tags this module's records use (spec §16.2).
-pub mod tag {
-    /// The halted micro state.
-    pub const HALTED: u8 = 0x1c;
-    /// An access-list chain link.
-    pub const ACCESS_ITEM: u8 = 0x1d;
-}
+pub use tx_start::{TxStart, tx_start};
+// The gas figures and boundary kinds live with the step machine; re-exported for the
+// builders' callers.
+pub use crate::step::gas::{DecodedTx, decode_tx, intrinsic_gas};
+pub use crate::step::witness::boundary_kind as kind;
 
 /// A step's witness and the post-state commitment the verifier returns for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,9 +63,8 @@ pub enum WitnessError {
     /// A record given as input does not match the state it should describe.
     #[error("inconsistent input: {0}")]
     Inconsistent(&'static str),
-}
-
-/// `HALTED(status) = keccak256(0x1c ‖ status)` (spec §16.2).
-pub fn halted(status: u8) -> B256 {
-    gavel_commit::hash::tagged(tag::HALTED, &[&[status]])
+    /// The step's own computation failed (a leaf that does not decode, a balance leaving
+    /// 128 bits).
+    #[error("step: {0}")]
+    Step(#[from] MachineError),
 }

@@ -1,14 +1,17 @@
 //! The transaction-end step (spec §17.4, witness §17.6).
 
-use alloy_primitives::{Address, B256, KECCAK256_EMPTY, U256};
-use gavel_commit::record::{BlockEnv, Boundary, Context, Frame, StepState, TxEnv};
-use gavel_commit::trie::key::{self, BasicData};
+use alloy_primitives::B256;
+use gavel_commit::record::{Boundary, Context, Frame, StepState, TxEnv};
+use gavel_commit::trie::key;
 use gavel_commit::trie::world::WorldState;
 
-use super::io::part;
-use super::txdecode::decode_tx;
-use super::{StepWitness, WitnessError, halted, rows};
+use super::{StepWitness, WitnessError};
 use crate::batch::Batch;
+use crate::step;
+use crate::step::gas::floor_gas;
+use crate::step::records::HaltStatus;
+use crate::step::tx_end::TxEndInputs;
+use crate::step::witness::{block_env_preimage, part, tx_env_preimage};
 
 /// The halted state and what it refers to.
 #[derive(Debug, Clone, Copy)]
@@ -31,58 +34,10 @@ pub struct TxEndInput<'a> {
     pub chain_config: B256,
 }
 
-fn block_env_preimage(e: &BlockEnv) -> Vec<u8> {
-    let mut out = Vec::with_capacity(140);
-    out.extend_from_slice(&e.number.to_be_bytes());
-    out.extend_from_slice(&e.timestamp.to_be_bytes());
-    out.extend_from_slice(&e.gas_limit.to_be_bytes());
-    out.extend_from_slice(e.coinbase.as_slice());
-    out.extend_from_slice(&e.base_fee.to_be_bytes::<32>());
-    out.extend_from_slice(e.prev_randao.as_slice());
-    out.extend_from_slice(e.chain_config.as_slice());
-    out
-}
-
-fn tx_env_preimage(t: &TxEnv) -> Vec<u8> {
-    let mut out = Vec::with_capacity(124);
-    out.extend_from_slice(t.origin.as_slice());
-    out.extend_from_slice(&t.gas_price.to_be_bytes::<32>());
-    out.extend_from_slice(&t.gas_limit.to_be_bytes());
-    out.extend_from_slice(t.tx_hash.as_slice());
-    out.extend_from_slice(t.boundary.as_slice());
-    out
-}
-
-/// Credits `amount` to `a` in `w`: appends its opening (BASIC_DATA ‖ CODE_HASH ‖ u32 ‖ proof)
-/// and writes the new balance (and CODE_HASH if the account was absent).
-fn credit(
-    out: &mut Vec<u8>,
-    w: &mut WorldState,
-    a: &Address,
-    amount: U256,
-) -> Result<(), WitnessError> {
-    let basic_key = key::basic_data_key(a);
-    let code_key = key::code_hash_key(a);
-    let basic = w.get(&basic_key);
-    let code = w.get(&code_key);
-    out.extend_from_slice(basic.as_slice());
-    out.extend_from_slice(code.as_slice());
-    part(out, &w.prove(&basic_key.stem, &[0, 1])?);
-    let b = BasicData::decode(&basic)?;
-    let balance = u128::try_from(U256::from(b.balance) + amount)
-        .map_err(|_| WitnessError::Inconsistent("balance reaches 2^128 (D2)"))?;
-    w.set(&basic_key, BasicData { balance, ..b }.encode()?);
-    if code.is_zero() {
-        w.set(&code_key, KECCAK256_EMPTY);
-    }
-    Ok(())
-}
-
 /// The transaction-end step from a halted state: its witness and the boundary after the
 /// transaction.
 pub fn tx_end(i: TxEndInput<'_>) -> Result<StepWitness, WitnessError> {
-    let status = (1u8..=3)
-        .find(|s| halted(*s) == i.state.micro)
+    let status = HaltStatus::from_micro(&i.state.micro)
         .ok_or(WitnessError::WrongPhase("the state is not halted"))?;
     if i.context.hash() != i.state.context
         || i.frame.hash() != i.context.frame
@@ -126,34 +81,29 @@ pub fn tx_end(i: TxEndInput<'_>) -> Result<StepWitness, WitnessError> {
     witness.extend_from_slice(&block_env_preimage(&env));
     part(&mut witness, tx.raw());
 
-    // revm 43: refund = min(refunded as u64, used / 5) for a successful frame; then the floor.
-    let limit = i.tx_env.gas_limit;
-    let used = limit
-        .checked_sub(i.state.machine.gas)
-        .ok_or(WitnessError::Inconsistent("gas left above the gas limit"))?;
-    let refund = if status == 1 {
-        (i.context.refund as u64).min(used / 5)
-    } else {
-        0
+    // What the step computes is the step machine's; the witness adds an opening before each
+    // credit, against the world that credit writes (sequential, §4.6).
+    let too_big = |_| WitnessError::Inconsistent("a price above 2^128");
+    let inputs = TxEndInputs {
+        status,
+        gas_left: i.state.machine.gas,
+        refund: i.context.refund,
+        logs: i.context.logs,
+        sender: i.tx_env.origin,
+        gas_limit: i.tx_env.gas_limit,
+        gas_price: u128::try_from(i.tx_env.gas_price).map_err(too_big)?,
+        coinbase: env.coinbase,
+        base_fee: u128::try_from(env.base_fee).map_err(too_big)?,
+        floor: floor_gas(alloy_consensus::Transaction::input(tx.envelope())),
     };
-    let gas_used = (used - refund).max(decode_tx(tx).floor);
-
     let mut w = i.world.clone();
-    let price = i.tx_env.gas_price;
-    credit(
-        &mut witness,
-        &mut w,
-        &i.tx_env.origin,
-        U256::from(limit - gas_used) * price,
-    )?;
-    let tip = price
-        .checked_sub(env.base_fee)
-        .ok_or(WitnessError::Inconsistent("gas price below the base fee"))?;
-    let fee = U256::from(gas_used) * tip;
-    if !fee.is_zero() {
-        credit(&mut witness, &mut w, &env.coinbase, fee)?;
-    }
-    let post = rows::tx_executed(b, w.root(), gas_used, status == 1, i.context.logs);
+    let post = step::tx_end::tx_end(&mut w, b, &inputs, |w, a| {
+        let basic_key = key::basic_data_key(a);
+        witness.extend_from_slice(w.get(&basic_key).as_slice());
+        witness.extend_from_slice(w.get(&key::code_hash_key(a)).as_slice());
+        part(&mut witness, &w.prove(&basic_key.stem, &[0, 1])?);
+        Ok::<(), WitnessError>(())
+    })?;
     Ok(StepWitness {
         witness,
         post: post.hash(),

@@ -1,5 +1,6 @@
 //! How the Boundary record (spec §9.6) moves across transitions (spec §14.3). Pure functions:
-//! the block-start, transaction-end and block-end steps of the verifier compute exactly these.
+//! the block-start, transaction-end and block-end steps of the verifier compute exactly these,
+//! and so do the witness builders (`crate::boundary_witness`), which use these very functions.
 
 use alloy_primitives::B256;
 use gavel_commit::record::{Boundary, PHASE_BETWEEN_BLOCKS, PHASE_IN_BLOCK, receipt_link};
@@ -33,15 +34,21 @@ pub fn block_start(b: &Boundary, block_env: B256) -> Boundary {
     }
 }
 
-/// After an executed transaction: new world root, gas added, receipt appended. Logs are
-/// refused for now, so the receipt's log accumulator is 0.
-pub fn tx_executed(b: &Boundary, world_root: B256, gas_used: u64, success: bool) -> Boundary {
+/// After an executed transaction: new world root, gas added, receipt appended with the log
+/// accumulator `logs` (0 while logs are refused).
+pub fn tx_executed(
+    b: &Boundary,
+    world_root: B256,
+    gas_used: u64,
+    success: bool,
+    logs: B256,
+) -> Boundary {
     let cumulative = b.block_gas_used + gas_used;
     Boundary {
         world_root,
         tx_index: b.tx_index + 1,
         block_gas_used: cumulative,
-        receipts: receipt_link(&b.receipts, success, cumulative, &B256::ZERO),
+        receipts: receipt_link(&b.receipts, success, cumulative, &logs),
         ..*b
     }
 }

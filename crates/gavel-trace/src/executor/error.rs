@@ -1,8 +1,9 @@
 //! Executor errors. A refusal always names what is unsupported and the step where it was met.
 
-use alloy_primitives::Address;
+use alloy_primitives::{Address, B256};
 use thiserror::Error;
 
+use crate::boundary_witness::WitnessError;
 use crate::chain::StateError;
 use crate::step::tx_start::MachineError;
 use crate::trace::{StepRef, TransitionKind};
@@ -125,6 +126,37 @@ pub enum ExecError {
         transition: u64,
         /// What.
         error: MachineError,
+    },
+    /// A witness builder (`crate::boundary_witness`) refused a step the executor ran: the two
+    /// disagree on what the step is, a bug detector.
+    #[error("{at} (transition {transition}, step {step}): witness: {error}")]
+    Witness {
+        /// The transition.
+        at: TransitionKind,
+        /// Its index.
+        transition: u64,
+        /// The step inside it.
+        step: u64,
+        /// What the builder said.
+        error: WitnessError,
+    },
+    /// A witness builder expects another post-state than the shadow machine's commitment: the
+    /// verifier would answer something else than the trace commits to, a bug detector.
+    #[error(
+        "{at} (transition {transition}, step {step}): the witness builder expects post \
+         {builder}, the step machine commits to {machine}"
+    )]
+    WitnessPost {
+        /// The transition.
+        at: TransitionKind,
+        /// Its index.
+        transition: u64,
+        /// The step inside it.
+        step: u64,
+        /// The builder's post.
+        builder: B256,
+        /// The shadow machine's commitment.
+        machine: B256,
     },
     /// A trace position that does not exist.
     #[error(transparent)]

@@ -231,6 +231,8 @@ impl Executor {
                         state.world_root(),
                         *gas_used,
                         *status == TxStatus::Success,
+                        // Logs are refused for now (LOG* opcodes), so the accumulator is 0.
+                        B256::ZERO,
                     ),
                     TxOutcome::Skipped { .. } => boundary::tx_skipped(pre),
                 };

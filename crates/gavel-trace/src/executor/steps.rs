@@ -1,14 +1,18 @@
 //! The step machine's side of the executor: the commitment of every leaf, the proof of a step
 //! and its pre-state records (spec §16–§17), computed by replaying one transition (`step`).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
-use alloy_primitives::B256;
+use alloy_primitives::{B256, Bytes};
 use gavel_commit::record::BlockEnv;
 
 use super::{ExecError, Executor, Outcome, TxOutcome};
 use crate::TraceError;
+use crate::boundary_witness::{self as bw, StepWitness, TxStart, WitnessError};
+use crate::chain::ChainState;
 use crate::step::replay::{ReplayOut, TxReplay, replay};
+use crate::step::tx_start::MachineError;
 use crate::step::witness::{boundary_kind, boundary_witness};
 use crate::step::{ProofKind, StepInputs, StepProof};
 use crate::trace::{self, StepKind, StepRef, TransitionKind};
@@ -57,12 +61,26 @@ impl Executor {
             .env_record(self.config.hash())
     }
 
-    /// Replay executed transaction `j` with the shadow machine, capturing step `target`.
+    fn machine_error(&self, j: u64, what: String) -> ExecError {
+        ExecError::Machine {
+            at: self
+                .transitions
+                .get(j as usize)
+                .map_or(TransitionKind::BlockStart { block: 0 }, |t| t.kind),
+            transition: j,
+            error: MachineError::Diverged(what),
+        }
+    }
+
+    /// Replay executed transaction `j` from `state` (the state before it) with the shadow
+    /// machine, building the witnesses of `targets` and capturing the pre-state records of
+    /// step `inputs_of`.
     fn replay_tx(
         &self,
         j: u64,
-        target: Option<u64>,
-        want_inputs: bool,
+        state: ChainState,
+        targets: &BTreeSet<u64>,
+        inputs_of: Option<u64>,
     ) -> Result<ReplayOut, ExecError> {
         let t = self.transition_ref(j)?;
         let (
@@ -70,17 +88,11 @@ impl Executor {
             Outcome::Tx(TxOutcome::Executed { opcode_steps, .. }),
         ) = (t.kind, &t.outcome)
         else {
-            return Err(ExecError::Machine {
-                at: t.kind,
-                transition: j,
-                error: crate::step::tx_start::MachineError::Diverged(
-                    "not an executed transaction".into(),
-                ),
-            });
+            return Err(self.machine_error(j, "not an executed transaction".into()));
         };
         let blk = &self.batch.blocks()[block as usize];
         let out = replay(TxReplay {
-            state: self.state_before(j)?,
+            state,
             config: &self.config,
             block: &blk.context,
             block_env: self.block_env_of(t.kind),
@@ -88,8 +100,9 @@ impl Executor {
             post: t.boundary,
             tx: &blk.txs[tx as usize],
             opcode_steps: *opcode_steps,
-            target,
-            want_inputs,
+            batch: &self.batch,
+            targets,
+            inputs_of,
         })
         .map_err(|error| ExecError::Machine {
             at: t.kind,
@@ -107,7 +120,11 @@ impl Executor {
         }
         match t.outcome {
             Outcome::Tx(TxOutcome::Executed { .. }) => {
-                Ok(Arc::new(self.replay_tx(j, None, false)?.commitments))
+                let state = self.state_before(j)?;
+                Ok(Arc::new(
+                    self.replay_tx(j, state, &BTreeSet::new(), None)?
+                        .commitments,
+                ))
             }
             // Block steps and a skipped transaction have one step: the boundary.
             _ => Ok(Arc::new(vec![t.boundary.hash()])),
@@ -139,14 +156,9 @@ impl Executor {
             return Ok(t.boundary.hash());
         }
         let v = self.commitments_arc(j)?;
-        v.get(k as usize).copied().ok_or(ExecError::Machine {
-            at: t.kind,
-            transition: j,
-            error: crate::step::tx_start::MachineError::Diverged(format!(
-                "{} commitments for step {k}",
-                v.len()
-            )),
-        })
+        v.get(k as usize)
+            .copied()
+            .ok_or_else(|| self.machine_error(j, format!("{} commitments for step {k}", v.len())))
     }
 
     fn step_ref(&self, trace_index: u64) -> Option<StepRef> {
@@ -181,92 +193,208 @@ impl Executor {
     }
 
     /// The proof of the step whose post-state is leaf `trace_index`: pre and post commitments,
-    /// what the step is, and its witness where this crate builds it (opcode steps, spec §16.3;
-    /// stutters, §16.1). The transaction and block steps' witnesses come from their own
-    /// builders ([`Executor::step_inputs`] gives what they need).
+    /// what the step is, and its witness (spec §16.1, §16.3, §17.6). One replay of the
+    /// transition at most; see [`Executor::step_proofs`] for many steps of one transition.
     pub fn step_proof(&self, trace_index: u64) -> Result<StepProof, ExecError> {
         let len = self.layout.trace_len();
         if trace_index >= len {
             return Err(TraceError::OutOfRange { trace_index, len }.into());
         }
         let (j, k) = self.layout.locate(trace_index);
-        let before = |t: u64| -> Result<B256, ExecError> {
-            match t {
-                0 => Ok(self.prestate.hash()),
-                t => self.commitment_at(t - 1),
+        let mut v = self.step_proofs(j, &[k])?;
+        v.pop()
+            .ok_or_else(|| self.machine_error(j, format!("no proof for step {k}")))
+    }
+
+    /// The proofs of steps `steps` (offsets inside the transition, in any order, repeats
+    /// allowed) of transition `j` (`j` ≥ the transition count: past the batch), in the order
+    /// asked. An executed transaction is replayed once for all of them. Every builder's
+    /// expected post is held against the shadow machine's commitment: if they differ, the
+    /// verifier would answer something else than the trace commits to
+    /// ([`ExecError::WitnessPost`], a bug, never a property of the batch).
+    pub fn step_proofs(&self, j: u64, steps: &[u64]) -> Result<Vec<StepProof>, ExecError> {
+        let per = self.layout.steps_per_transition();
+        if let Some(&k) = steps
+            .iter()
+            .find(|&&k| k >= per || j >= self.layout.max_transitions())
+        {
+            return Err(TraceError::OutOfRange {
+                trace_index: j.saturating_mul(per).saturating_add(k),
+                len: self.layout.trace_len(),
             }
-        };
+            .into());
+        }
+        let cc = self.config.hash();
         let Some(t) = self.transitions.get(j as usize) else {
+            // Past the batch: the final boundary repeats; offset 0 proves it is the final one.
             let b = *self.final_boundary();
-            let (kind, witness) = if k == 0 {
-                // Past the batch: the verifier opens the batch's block count too, whose
-                // encoding is not specified yet.
-                (ProofKind::PastBatch, None)
-            } else {
-                (
-                    ProofKind::Stutter,
-                    Some(boundary_witness(boundary_kind::STUTTER, &b)),
-                )
+            let past = match steps.contains(&0) {
+                true => Some(self.checked(j, 0, b.hash(), bw::past_batch(&b, &self.batch))?),
+                false => None,
             };
-            return Ok(StepProof {
-                trace_index,
-                pre: before(trace_index)?,
-                post: b.hash(),
-                kind,
-                witness,
-            });
+            return Ok(steps
+                .iter()
+                .map(|&k| StepProof {
+                    trace_index: self.layout.trace_index(j, k),
+                    pre: b.hash(),
+                    post: b.hash(),
+                    kind: match k {
+                        0 => ProofKind::PastBatch,
+                        _ => ProofKind::Stutter,
+                    },
+                    witness: match k {
+                        0 => past.clone(),
+                        _ => Some(boundary_witness(boundary_kind::STUTTER, &b)),
+                    },
+                })
+                .collect());
         };
-        let Some(step) = self.proof_kind(j, k) else {
-            return Ok(StepProof {
-                trace_index,
-                pre: before(trace_index)?,
-                post: t.boundary.hash(),
-                kind: ProofKind::Stutter,
-                witness: Some(boundary_witness(boundary_kind::STUTTER, &t.boundary)),
-            });
-        };
-        let kind = match step {
-            StepKind::BlockStart => ProofKind::BlockStart,
-            StepKind::BlockEnd => ProofKind::BlockEnd,
-            StepKind::TxStart => ProofKind::TxStart,
-            StepKind::AccessListItem { index } => ProofKind::AccessListItem { index },
-            StepKind::TxEnd => ProofKind::TxEnd,
-            StepKind::Opcode { .. } => {
-                // One replay gives every commitment of the transition and the witness.
-                let out = self.replay_tx(j, Some(k), false)?;
-                let (witness, opcode) = out.witness.ok_or(ExecError::Machine {
-                    at: t.kind,
-                    transition: j,
-                    error: crate::step::tx_start::MachineError::Diverged(format!(
-                        "no witness for step {k}"
-                    )),
-                })?;
-                let pre = match k {
-                    0 => self.boundary_before(j).hash(),
-                    k => out.commitments[k as usize - 1],
+        let pre = self.boundary_before(j);
+        let targets: BTreeSet<u64> = steps.iter().copied().filter(|&k| k < t.steps).collect();
+        let mut witnesses: BTreeMap<u64, (Bytes, ProofKind)> = BTreeMap::new();
+        let commitments = match &t.outcome {
+            Outcome::Tx(TxOutcome::Executed { .. }) if !targets.is_empty() => {
+                let state = self.state_before(j)?;
+                // The transaction start needs the pre-state alone: built before the replay
+                // consumes it.
+                let start = match targets.contains(&0) {
+                    true => Some(bw::tx_start(&pre, &self.batch, state.world(), cc)),
+                    false => None,
                 };
-                return Ok(StepProof {
-                    trace_index,
-                    pre,
-                    post: out.commitments[k as usize],
-                    kind: ProofKind::Opcode { opcode },
-                    witness: Some(witness),
-                });
+                let out = self.replay_tx(j, state, &targets, None)?;
+                let c = out.commitments;
+                let at = |k: u64| {
+                    c.get(k as usize).copied().ok_or_else(|| {
+                        self.machine_error(j, format!("{} commitments for step {k}", c.len()))
+                    })
+                };
+                if let Some(start) = start {
+                    let step = match start {
+                        Ok(TxStart::Executed { step, .. }) => Ok(step),
+                        Ok(TxStart::Skipped(_)) => Err(WitnessError::Inconsistent(
+                            "revm executed the transaction, the builder skips it",
+                        )),
+                        Err(e) => Err(e),
+                    };
+                    witnesses.insert(0, (self.checked(j, 0, at(0)?, step)?, ProofKind::TxStart));
+                }
+                for (k, built) in out.built {
+                    let kind = match self.proof_kind(j, k) {
+                        Some(StepKind::AccessListItem { index }) => {
+                            ProofKind::AccessListItem { index }
+                        }
+                        _ => ProofKind::TxEnd,
+                    };
+                    witnesses.insert(k, (self.checked(j, k, at(k)?, built)?, kind));
+                }
+                for (k, (w, opcode)) in out.opcode_witnesses {
+                    witnesses.insert(k, (w, ProofKind::Opcode { opcode }));
+                }
+                Arc::new(c)
+            }
+            _ => {
+                if targets.contains(&0) && t.steps == 1 {
+                    // The one-step transitions: block start, block end, a skipped
+                    // transaction's start.
+                    let (built, kind) = match t.kind {
+                        TransitionKind::BlockStart { .. } => (
+                            bw::block_start(&pre, &self.batch, cc),
+                            ProofKind::BlockStart,
+                        ),
+                        TransitionKind::BlockEnd { .. } => {
+                            (bw::block_end(&pre, &self.batch), ProofKind::BlockEnd)
+                        }
+                        TransitionKind::Tx { .. } => {
+                            let state = self.state_before(j)?;
+                            let built = match bw::tx_start(&pre, &self.batch, state.world(), cc) {
+                                Ok(TxStart::Skipped(w)) => Ok(w),
+                                Ok(TxStart::Executed { .. }) => Err(WitnessError::Inconsistent(
+                                    "revm skipped the transaction, the builder executes it",
+                                )),
+                                Err(e) => Err(e),
+                            };
+                            (built, ProofKind::TxStart)
+                        }
+                    };
+                    let w = self.checked(j, 0, t.boundary.hash(), built)?;
+                    witnesses.insert(0, (w, kind));
+                }
+                self.commitments_arc(j)?
             }
         };
-        Ok(StepProof {
-            trace_index,
-            pre: before(trace_index)?,
-            post: self.commitment_at(trace_index)?,
-            kind,
-            witness: None,
-        })
+        let commitment = |k: u64| -> Result<B256, ExecError> {
+            if k + 1 >= t.steps {
+                return Ok(t.boundary.hash());
+            }
+            commitments.get(k as usize).copied().ok_or_else(|| {
+                self.machine_error(j, format!("{} commitments for step {k}", commitments.len()))
+            })
+        };
+        let mut out = Vec::with_capacity(steps.len());
+        for &k in steps {
+            let before = match k {
+                0 => pre.hash(),
+                k => commitment(k - 1)?,
+            };
+            let (witness, kind, post) = if k >= t.steps {
+                let w = boundary_witness(boundary_kind::STUTTER, &t.boundary);
+                (w, ProofKind::Stutter, t.boundary.hash())
+            } else {
+                let (w, kind) = witnesses
+                    .get(&k)
+                    .cloned()
+                    .ok_or_else(|| self.machine_error(j, format!("no witness for step {k}")))?;
+                (w, kind, commitment(k)?)
+            };
+            out.push(StepProof {
+                trace_index: self.layout.trace_index(j, k),
+                pre: before,
+                post,
+                kind,
+                witness: Some(witness),
+            });
+        }
+        Ok(out)
+    }
+
+    /// A builder's witness, once its expected post is the machine's commitment `machine`.
+    fn checked(
+        &self,
+        j: u64,
+        k: u64,
+        machine: B256,
+        built: Result<StepWitness, WitnessError>,
+    ) -> Result<Bytes, ExecError> {
+        let at = self
+            .transitions
+            .get(j as usize)
+            .or(self.transitions.last())
+            .map_or(TransitionKind::BlockStart { block: 0 }, |t| t.kind);
+        let w = built.map_err(|error| ExecError::Witness {
+            at,
+            transition: j,
+            step: k,
+            error,
+        })?;
+        if w.post != machine {
+            return Err(ExecError::WitnessPost {
+                at,
+                transition: j,
+                step: k,
+                builder: w.post,
+                machine,
+            });
+        }
+        Ok(w.witness.into())
     }
 
     /// The pre-state records of the step whose post-state is leaf `trace_index`, for the
     /// transaction-start, warm-up, transaction-end and block-step witness builders.
     pub fn step_inputs(&self, trace_index: u64) -> Result<StepInputs, ExecError> {
-        let proof = self.step_proof(trace_index)?;
+        let len = self.layout.trace_len();
+        if trace_index >= len {
+            return Err(TraceError::OutOfRange { trace_index, len }.into());
+        }
         let (j, k) = self.layout.locate(trace_index);
         let count = self.transitions.len() as u64;
         let at = self.step_ref(trace_index).unwrap_or(StepRef {
@@ -278,9 +406,21 @@ impl Executor {
             step: k,
             trace_index,
         });
+        // What the step is, without building its witness (an opcode's byte comes from the
+        // replay below).
+        let mut kind = match self.proof_kind(j, k) {
+            None if j >= count && k == 0 => ProofKind::PastBatch,
+            None => ProofKind::Stutter,
+            Some(StepKind::BlockStart) => ProofKind::BlockStart,
+            Some(StepKind::BlockEnd) => ProofKind::BlockEnd,
+            Some(StepKind::TxStart) => ProofKind::TxStart,
+            Some(StepKind::AccessListItem { index }) => ProofKind::AccessListItem { index },
+            Some(StepKind::Opcode { .. }) => ProofKind::Opcode { opcode: 0 },
+            Some(StepKind::TxEnd) => ProofKind::TxEnd,
+        };
         let mut inputs = StepInputs {
             at,
-            kind: proof.kind,
+            kind,
             boundary: self.boundary_before(j.min(count)),
             block_env: None,
             step: None,
@@ -297,7 +437,7 @@ impl Executor {
                 Outcome::Tx(TxOutcome::Executed { .. })
             )
             && matches!(
-                proof.kind,
+                kind,
                 ProofKind::TxStart
                     | ProofKind::AccessListItem { .. }
                     | ProofKind::Opcode { .. }
@@ -308,7 +448,7 @@ impl Executor {
         }
         if !inside_tx {
             // A boundary pre-state: the world before the transition (after it for a stutter).
-            let after = matches!(proof.kind, ProofKind::Stutter | ProofKind::PastBatch);
+            let after = matches!(kind, ProofKind::Stutter | ProofKind::PastBatch);
             let jj = if after { (j + 1).min(count) } else { j };
             if after {
                 inputs.boundary = self.boundary_before(jj);
@@ -316,7 +456,16 @@ impl Executor {
             inputs.world = self.state_before(jj)?.take_world();
             return Ok(inputs);
         }
-        let out = self.replay_tx(j, Some(k), true)?;
+        let state = self.state_before(j)?;
+        let targets = match kind {
+            ProofKind::Opcode { .. } => BTreeSet::from([k]),
+            _ => BTreeSet::new(),
+        };
+        let out = self.replay_tx(j, state, &targets, Some(k))?;
+        if let Some((_, opcode)) = out.opcode_witnesses.get(&k) {
+            kind = ProofKind::Opcode { opcode: *opcode };
+            inputs.kind = kind;
+        }
         let c = out.captured;
         if let Some(s) = out.start.filter(|_| c.with_records) {
             inputs.frame = Some(s.frame);

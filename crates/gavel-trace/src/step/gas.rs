@@ -1,13 +1,19 @@
-//! revm 43's static gas and the two questions a witness's shape depends on. Each question is
-//! one small function so that the verifier's check order (spec §16.3: static gas, stack
-//! underflow, stack overflow, then the instruction's own checks) is visible in one place.
+//! revm 43's gas figures the step machine needs: the static gas and the two questions an
+//! opcode witness's shape depends on (each one small function, so that the verifier's check
+//! order of spec §16.3 — static gas, stack underflow, stack overflow, then the instruction's
+//! own checks — is visible in one place), and a transaction's intrinsic gas, EIP-7623 floor
+//! and effective gas price (§17.2, §17.4). These are the only copies: the transaction-start
+//! and -end steps and their witness builders (`crate::boundary_witness`) all use them.
 
+use alloy_consensus::Transaction;
 use revm::bytecode::opcode::{JUMP, JUMPI, OpCode};
 use revm::interpreter::GasTable;
 use revm::interpreter::instructions::gas_table_spec;
 use revm::primitives::hardfork::SpecId;
 
 use gavel_commit::stack::MAX_STACK;
+
+use crate::batch::BatchTx;
 
 /// Osaka's static gas per opcode, exactly revm's table (charged before anything else).
 static STATIC_GAS: GasTable = gas_table_spec(SpecId::OSAKA);
@@ -45,6 +51,63 @@ pub fn needs_jump_witness(opcode: u8, gas: u64, stack_len: usize, condition_nonz
 /// no other, because every other opcode hands over to the next one.
 pub fn halts(index: u64, total: u64) -> bool {
     index + 1 == total
+}
+
+/// The gas figures of a transaction that depend on its bytes alone, as revm 43 computes them at
+/// Osaka.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodedTx {
+    /// EIP-2028 tokens of the calldata (zero byte 1, non-zero byte 4).
+    pub tokens: u64,
+    /// Intrinsic gas without the floor (base, calldata, access list, creation).
+    pub intrinsic: u64,
+    /// EIP-7623 floor `21000 + 10 · tokens`.
+    pub floor: u64,
+}
+
+/// EIP-2028 tokens of `calldata`: zero bytes count 1, non-zero bytes 4.
+pub fn tokens(calldata: &[u8]) -> u64 {
+    let zeros = calldata.iter().filter(|b| **b == 0).count() as u64;
+    zeros + 4 * (calldata.len() as u64 - zeros)
+}
+
+/// EIP-7623's floor: `21000 + 10 · tokens`.
+pub fn floor_gas(calldata: &[u8]) -> u64 {
+    21_000 + 10 * tokens(calldata)
+}
+
+/// Intrinsic gas (spec §17.2): `21000 + 4 · tokens + 2400 · addresses + 1900 · keys`, plus
+/// `32000 + 2 · words` for a creation.
+pub fn intrinsic_gas(tx: &BatchTx) -> u64 {
+    let e = tx.envelope();
+    let input = e.input();
+    let (addresses, keys) = e.access_list().map_or((0, 0), |l| {
+        (
+            l.len() as u64,
+            l.iter().map(|i| i.storage_keys.len() as u64).sum(),
+        )
+    });
+    let mut gas = 21_000 + 4 * tokens(input) + 2_400 * addresses + 1_900 * keys;
+    if tx.to().is_none() {
+        gas += 32_000 + 2 * (input.len() as u64).div_ceil(32);
+    }
+    gas
+}
+
+/// Tokens, intrinsic gas and floor of `tx`.
+pub fn decode_tx(tx: &BatchTx) -> DecodedTx {
+    let input = tx.envelope().input();
+    DecodedTx {
+        tokens: tokens(input),
+        intrinsic: intrinsic_gas(tx),
+        floor: floor_gas(input),
+    }
+}
+
+/// The effective gas price (revm's `TxEnv::effective_gas_price`): the gas price, or
+/// `min(maxFee, baseFee + tip)` for EIP-1559.
+pub fn effective_gas_price(tx: &BatchTx, base_fee: u64) -> u128 {
+    tx.envelope().effective_gas_price(Some(base_fee))
 }
 
 #[cfg(test)]

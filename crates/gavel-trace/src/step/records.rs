@@ -24,6 +24,16 @@ pub enum HaltStatus {
     Exceptional = 3,
 }
 
+impl HaltStatus {
+    /// The status whose `HALTED(status)` is `micro`, if any (how the verifier tells a halted
+    /// state from a warming one, spec §16.1).
+    pub fn from_micro(micro: &B256) -> Option<Self> {
+        [Self::Success, Self::Revert, Self::Exceptional]
+            .into_iter()
+            .find(|s| halted_micro(*s) == *micro)
+    }
+}
+
 /// `HALTED(status) = keccak256(0x1c ‖ status)`.
 pub fn halted_micro(status: HaltStatus) -> B256 {
     tagged(HALTED, &[&[status as u8]])
@@ -157,5 +167,10 @@ mod tests {
         assert_eq!(heads[1], keccak256(&pre));
         assert_eq!(heads[2], B256::ZERO);
         assert_eq!(halted_micro(HaltStatus::Revert), keccak256(&[0x1c, 2]));
+        assert_eq!(
+            HaltStatus::from_micro(&halted_micro(HaltStatus::Exceptional)),
+            Some(HaltStatus::Exceptional)
+        );
+        assert_eq!(HaltStatus::from_micro(&heads[0]), None);
     }
 }

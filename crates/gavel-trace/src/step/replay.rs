@@ -1,5 +1,9 @@
-//! One transaction replayed with the shadow inspector: every step's commitment, optionally one
-//! step's witness and pre-state records.
+//! One transaction replayed with the shadow inspector: every step's commitment, the witnesses
+//! of any set of its steps (warm-ups, opcodes, the transaction end; the transaction start's is
+//! built from the pre-state alone, without a replay) and optionally one step's pre-state
+//! records.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use alloy_primitives::{B256, Bytes};
 use gavel_commit::code::CodeTree;
@@ -14,11 +18,13 @@ use revm::context_interface::result::EVMError;
 use revm::handler::{MainBuilder, MainContext};
 use revm::interpreter::InstructionResult;
 
+use super::gas::floor_gas;
 use super::records::{HaltStatus, halted, output_view};
-use super::shadow::{Inputs, Shadow};
-use super::tx_end::tx_end;
-use super::tx_start::{MachineError, warm};
-use crate::batch::{BatchTx, BlockContext};
+use super::shadow::{Inputs, Shadow, WarmPre};
+use super::tx_end::{TxEndInputs, tx_end};
+use super::tx_start::MachineError;
+use crate::batch::{Batch, BatchTx, BlockContext};
+use crate::boundary_witness::{self as bw, StepWitness, WitnessError};
 use crate::chain::ChainState;
 use crate::executor::tx::cfg;
 
@@ -34,9 +40,12 @@ pub(crate) struct TxReplay<'a> {
     pub post: Boundary,
     pub tx: &'a BatchTx,
     pub opcode_steps: u64,
-    /// Step (of the transition) whose witness / inputs to capture.
-    pub target: Option<u64>,
-    pub want_inputs: bool,
+    /// The batch (the transaction end's witness re-opens the transaction bytes).
+    pub batch: &'a Batch,
+    /// Steps (of the transition) whose witnesses to build.
+    pub targets: &'a BTreeSet<u64>,
+    /// Step whose pre-state records to capture (`StepInputs`).
+    pub inputs_of: Option<u64>,
 }
 
 /// The pre-state records of the target step (see `StepInputs`).
@@ -51,7 +60,11 @@ pub(crate) struct Captured {
 
 pub(crate) struct ReplayOut {
     pub commitments: Vec<B256>,
-    pub witness: Option<(Bytes, u8)>,
+    /// Opcode steps' witnesses and opcodes, by step of the transition.
+    pub opcode_witnesses: BTreeMap<u64, (Bytes, u8)>,
+    /// Warm-up and transaction-end witnesses by step, as their builders answered (the caller
+    /// holds their posts against `commitments`).
+    pub built: BTreeMap<u64, Result<StepWitness, WitnessError>>,
     pub captured: Captured,
     pub start: Option<super::tx_start::TxStart>,
 }
@@ -83,12 +96,20 @@ pub(crate) fn replay(mut r: TxReplay<'_>) -> Result<ReplayOut, MachineError> {
     let code = CodeTree::new(&bytes).map_err(|e| diverged(e.to_string()))?;
     let items = r.tx.access_list_items();
     let steps = crate::trace::tx_steps(items, r.opcode_steps);
-    let opcode_target = r
-        .target
+    // Step k of the transition: 0 the start, 1..=items the warm-ups, then the opcodes, then
+    // the end. The shadow is told which opcode / warm-up indices to keep (the step whose
+    // inputs are asked for included).
+    let wanted = || r.targets.iter().copied().chain(r.inputs_of);
+    let targets: BTreeSet<u64> = wanted()
         .filter(|k| (1 + items..1 + items + r.opcode_steps).contains(k))
-        .map(|k| k - 1 - items);
+        .map(|k| k - 1 - items)
+        .collect();
+    let warm_targets: BTreeSet<u64> = wanted()
+        .filter(|k| (1..=items).contains(k))
+        .map(|k| k - 1)
+        .collect();
     let world = r.state.take_world();
-    let pre_world = (r.want_inputs && r.target == Some(0)).then(|| world.clone());
+    let pre_world = (r.inputs_of == Some(0)).then(|| world.clone());
     let inputs = Inputs {
         tx: r.tx,
         block: r.block,
@@ -96,7 +117,8 @@ pub(crate) fn replay(mut r: TxReplay<'_>) -> Result<ReplayOut, MachineError> {
         pre: r.pre,
         code: &code,
         total_ops: r.opcode_steps,
-        target: opcode_target,
+        targets,
+        warm_targets,
     };
     let mut shadow = Shadow::new(inputs, world, steps as usize);
     let mut evm = RevmContext::mainnet()
@@ -139,11 +161,11 @@ pub(crate) fn replay(mut r: TxReplay<'_>) -> Result<ReplayOut, MachineError> {
         if shadow.commitments.last() != Some(&state.hash()) {
             return Err(diverged("the synthetic STOP's state"));
         }
-        if opcode_target == Some(0) {
+        if shadow.inputs.targets.contains(&0) {
             shadow.start = Some(start.clone());
             let w = shadow.opcode_witness(&state, STOP)?;
             shadow.start = None;
-            shadow.witness = Some((w, state, STOP));
+            shadow.witnesses.insert(0, (w, state, STOP));
         }
         shadow.ops = 1;
     }
@@ -176,9 +198,7 @@ pub(crate) fn replay(mut r: TxReplay<'_>) -> Result<ReplayOut, MachineError> {
         HaltStatus::Success => shadow.substate.clone(),
         _ => shadow.start_substate.clone(),
     };
-    if r.want_inputs
-        && let Some(k) = r.target
-    {
+    if let Some(k) = r.inputs_of {
         let end_world = match status {
             HaltStatus::Success => &shadow.world,
             _ => shadow.snapshot_world.as_ref().unwrap_or(&shadow.world),
@@ -186,7 +206,6 @@ pub(crate) fn replay(mut r: TxReplay<'_>) -> Result<ReplayOut, MachineError> {
         captured = capture(
             k,
             items,
-            &start,
             &shadow,
             pre_world,
             (&halt_step, &halt_ctx, end_world, &end_substate),
@@ -200,16 +219,47 @@ pub(crate) fn replay(mut r: TxReplay<'_>) -> Result<ReplayOut, MachineError> {
             .take()
             .unwrap_or_else(|| std::mem::take(&mut shadow.world)),
     };
-    let boundary = tx_end(
-        &mut end_world,
-        &r.pre,
-        r.tx,
-        r.block,
-        start.gas_price,
+    let mut built = BTreeMap::new();
+    // The warm-ups' witnesses from their pre-states (kept by the shadow during the run).
+    for (i, pre) in &shadow.warm_pres {
+        let k = 1 + i;
+        if r.targets.contains(&k) {
+            built.insert(k, warm_up_witness(&start, *i, pre));
+        }
+    }
+    // The transaction end's witness, from the halted state and the world it refers to, before
+    // the end's payments write that world (no clone, no second replay).
+    let end_step = steps - 1;
+    if r.targets.contains(&end_step) {
+        built.insert(
+            end_step,
+            bw::tx_end(bw::TxEndInput {
+                state: &halt_step,
+                context: &halt_ctx,
+                frame: &start.frame,
+                tx_env: &start.tx_env,
+                boundary: &r.pre,
+                batch: r.batch,
+                world: &end_world,
+                chain_config: r.config.hash(),
+            }),
+        );
+    }
+    let end = TxEndInputs {
         status,
-        halt_step.machine.gas,
-        halt_ctx.refund,
-    )?;
+        gas_left: halt_step.machine.gas,
+        refund: halt_ctx.refund,
+        logs: halt_ctx.logs,
+        sender: r.tx.signer(),
+        gas_limit: r.tx.gas_limit(),
+        gas_price: start.gas_price,
+        coinbase: r.block.coinbase,
+        base_fee: u128::from(r.block.base_fee),
+        floor: floor_gas(alloy_consensus::Transaction::input(r.tx.envelope())),
+    };
+    let boundary = tx_end(&mut end_world, &r.pre, &end, |_, _| {
+        Ok::<(), MachineError>(())
+    })?;
     if boundary != r.post {
         return Err(diverged(
             "the transaction end's post-state is not the executor's boundary",
@@ -222,19 +272,39 @@ pub(crate) fn replay(mut r: TxReplay<'_>) -> Result<ReplayOut, MachineError> {
             shadow.commitments.len()
         )));
     }
+    let opcode_witnesses = std::mem::take(&mut shadow.witnesses)
+        .into_iter()
+        .map(|(i, (w, _, op))| (1 + items + i, (w, op)))
+        .collect();
     Ok(ReplayOut {
         commitments: std::mem::take(&mut shadow.commitments),
-        witness: shadow.witness.take().map(|(w, _, op)| (w, op)),
+        opcode_witnesses,
+        built,
         captured,
         start: Some(start),
     })
+}
+
+/// The witness of warm-up `i` (spec §17.3) from its pre-state: the item is the head of the
+/// remaining chain, `rest` the chain after it.
+fn warm_up_witness(
+    start: &super::tx_start::TxStart,
+    i: u64,
+    pre: &WarmPre,
+) -> Result<StepWitness, WitnessError> {
+    let i = i as usize;
+    let (Some(item), Some(rest)) = (start.items.get(i), start.heads.get(i + 1)) else {
+        return Err(WitnessError::Inconsistent(
+            "warm-up index past the access list",
+        ));
+    };
+    bw::access_list::warm_up(&pre.step, &pre.context, &pre.substate, item, *rest)
 }
 
 /// The pre-state of step `k` of the transaction (after the run; nothing is cloned during it).
 fn capture(
     k: u64,
     items: u64,
-    start: &super::tx_start::TxStart,
     shadow: &Shadow<'_>,
     pre_world: Option<WorldState>,
     end: (&StepState, &Context, &WorldState, &Option<Substate>),
@@ -246,26 +316,15 @@ fn capture(
     if k == 0 {
         c.world = pre_world;
     } else if k <= items {
-        // Warm-up `i`: the warming state before item `i`.
-        let i = (k - 1) as usize;
-        let mut sub = shadow.start_substate.clone().unwrap_or_default();
-        for item in &start.items[..i] {
-            warm(&mut sub, item);
+        // Warm-up `k − 1`: the warming state the shadow kept before it.
+        if let Some(p) = shadow.warm_pres.get(&(k - 1)) {
+            c.step = Some(p.step);
+            c.context = Some(p.context);
+            c.substate = Some(p.substate.clone());
         }
-        let ctx = Context {
-            substate_root: sub.root(),
-            ..start.context
-        };
-        c.step = Some(StepState {
-            micro: start.heads[i],
-            context: ctx.hash(),
-            ..start.step
-        });
-        c.context = Some(ctx);
-        c.substate = Some(sub);
         c.world = Some(shadow.world.clone());
     } else if k <= items + shadow.ops {
-        c.step = shadow.witness.as_ref().map(|(_, s, _)| *s);
+        c.step = shadow.witnesses.get(&(k - 1 - items)).map(|(_, s, _)| *s);
         c.context = Some(shadow.running);
         c.substate = shadow.substate.clone();
         c.world = Some(shadow.world.clone());

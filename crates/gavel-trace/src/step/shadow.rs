@@ -8,6 +8,8 @@
 //! SWAPn n + 1, ADD one); the memory tree rehashes only the words MSTORE/MSTORE8 wrote
 //! (the only memory writers of the supported set); everything else is read from revm.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use alloy_primitives::{B256, Bytes, U256};
 use gavel_commit::code::{CHUNK_SIZE, CodeTree, MAX_CHUNKS};
 use gavel_commit::memory::{Memory, word_range};
@@ -40,8 +42,18 @@ pub(crate) struct Inputs<'a> {
     pub code: &'a CodeTree,
     /// Opcode steps of the first run (the last one halts).
     pub total_ops: u64,
-    /// Opcode index whose witness to build.
-    pub target: Option<u64>,
+    /// Opcode indices whose witnesses to build.
+    pub targets: BTreeSet<u64>,
+    /// Warm-up indices (item `i`, step `1 + i`) whose pre-states to keep.
+    pub warm_targets: BTreeSet<u64>,
+}
+
+/// The warming state before one warm-up (spec §16.2), with its context and substate.
+#[derive(Debug, Clone)]
+pub(crate) struct WarmPre {
+    pub step: StepState,
+    pub context: Context,
+    pub substate: Substate,
 }
 
 /// What the previous opcode may have changed, for the sync before the next one.
@@ -73,8 +85,10 @@ pub(crate) struct Shadow<'a> {
     prev: Option<Prev>,
     /// Opcodes seen.
     pub ops: u64,
-    /// The witness of `inputs.target` and the state before it.
-    pub witness: Option<(Bytes, StepState, u8)>,
+    /// The witness of every opcode index of `inputs.targets` and the state before it.
+    pub witnesses: BTreeMap<u64, (Bytes, StepState, u8)>,
+    /// The pre-state of every warm-up of `inputs.warm_targets`.
+    pub warm_pres: BTreeMap<u64, WarmPre>,
     /// RETURN/REVERT's `(offset, len, memoryRoot)`, from the last such opcode.
     pub output: Option<(U256, U256, B256)>,
     /// The frame's result and remaining gas (`call_end`).
@@ -99,7 +113,8 @@ impl<'a> Shadow<'a> {
             memory: Memory::new(),
             prev: None,
             ops: 0,
-            witness: None,
+            witnesses: BTreeMap::new(),
+            warm_pres: BTreeMap::new(),
             output: None,
             result: None,
             error: None,
@@ -112,19 +127,47 @@ impl<'a> Shadow<'a> {
 
     /// The transaction start and the warm-ups, when revm enters the frame with `frame_gas`.
     fn enter(&mut self, frame_gas: u64) -> Result<(), MachineError> {
-        let code = (self.inputs.code.root(), self.inputs.code.len() as u32);
         let (start, substate, snap_world) = tx_start(
             &mut self.world,
             self.inputs.tx,
             self.inputs.block,
             &self.inputs.pre,
-            frame_gas,
-            code,
+            true,
+            |_, _| Ok::<(), MachineError>(()),
         )?;
+        // The records come from the spec's rules on the world trie; revm must agree on the
+        // frame's gas (intrinsic gas) and the code it runs (codeRoot, codeSize).
+        if start.step.machine.gas != frame_gas {
+            return Err(MachineError::Diverged(format!(
+                "frame gas {} by the step machine, {frame_gas} by revm",
+                start.step.machine.gas
+            )));
+        }
+        if start.step.code_root != self.inputs.code.root()
+            || start.frame.code_size as usize != self.inputs.code.len()
+        {
+            return Err(MachineError::Diverged(
+                "the callee's CODE_ROOT or code size is not the code revm runs".into(),
+            ));
+        }
         self.commitments.push(start.step.hash());
         let mut ctx = start.context;
         let mut warm_sub = substate.clone();
         for (i, item) in start.items.iter().enumerate() {
+            if self.inputs.warm_targets.contains(&(i as u64)) {
+                self.warm_pres.insert(
+                    i as u64,
+                    WarmPre {
+                        step: StepState {
+                            micro: start.heads[i],
+                            context: ctx.hash(),
+                            ..start.step
+                        },
+                        context: ctx,
+                        substate: warm_sub.clone(),
+                    },
+                );
+            }
             warm(&mut warm_sub, item);
             ctx.substate_root = warm_sub.root();
             let s = StepState {
@@ -219,9 +262,9 @@ impl<'a> Shadow<'a> {
         let op = interp.bytecode.opcode();
         let len = self.stack.len();
         let top = |n: usize| self.stack.peek(n).unwrap_or_default();
-        if self.inputs.target == Some(self.ops) {
+        if self.inputs.targets.contains(&self.ops) {
             let w = self.opcode_witness(&state, op)?;
-            self.witness = Some((w, state, op));
+            self.witnesses.insert(self.ops, (w, state, op));
         }
         let write = match op {
             MSTORE | MSTORE8 if len >= 2 => u64::try_from(top(0))

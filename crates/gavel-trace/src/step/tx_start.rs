@@ -9,6 +9,7 @@ use gavel_commit::substate::Substate;
 use gavel_commit::trie::key;
 use gavel_commit::trie::world::WorldState;
 
+use super::gas::{effective_gas_price, intrinsic_gas};
 use super::records::{AccessItem, access_heads, access_items};
 use crate::batch::{BatchTx, BlockContext};
 
@@ -53,9 +54,25 @@ fn basic(world: &WorldState, a: &Address) -> Result<key::BasicData, MachineError
         .map_err(|e| MachineError::State(format!("BASIC_DATA of {a}: {e}")))
 }
 
-/// Add `delta` (may be negative through `sub`) to `a`'s balance. An account that did not
-/// exist gets its CODE_HASH leaf (empty code) as well, as the chain model writes every account
-/// (spec §14.2); its CODE_ROOT stays 0.
+/// Write `a`'s BASIC_DATA. An account that did not exist gets its CODE_HASH leaf (empty code)
+/// as well, as the chain model writes every account (spec §14.2, §17.2); its CODE_ROOT stays 0.
+fn write_basic(
+    world: &mut WorldState,
+    a: &Address,
+    b: &key::BasicData,
+) -> Result<(), MachineError> {
+    let enc = b
+        .encode()
+        .map_err(|e| MachineError::State(format!("BASIC_DATA of {a}: {e}")))?;
+    world.set(&key::basic_data_key(a), enc);
+    if world.get(&key::code_hash_key(a)).is_zero() {
+        world.set(&key::code_hash_key(a), KECCAK256_EMPTY);
+    }
+    Ok(())
+}
+
+/// Add `add` to and take `sub` from `a`'s balance (written even when unchanged: the
+/// transaction end's sender credit always writes, §17.4).
 pub fn credit(
     world: &mut WorldState,
     a: &Address,
@@ -68,14 +85,7 @@ pub fn credit(
         .checked_add(add)
         .and_then(|x| x.checked_sub(sub))
         .ok_or_else(|| MachineError::State(format!("balance of {a} leaves 128 bits")))?;
-    let enc = b
-        .encode()
-        .map_err(|e| MachineError::State(format!("BASIC_DATA of {a}: {e}")))?;
-    world.set(&key::basic_data_key(a), enc);
-    if world.get(&key::code_hash_key(a)).is_zero() {
-        world.set(&key::code_hash_key(a), KECCAK256_EMPTY);
-    }
-    Ok(())
+    write_basic(world, a, &b)
 }
 
 /// The substate after the transaction start's three warm entries (EIP-2929, EIP-3651).
@@ -99,42 +109,53 @@ pub fn warm(substate: &mut Substate, item: &AccessItem) {
     }
 }
 
-/// The transaction start of a valid `tx` on `world` (written in place: gas purchase and nonce,
-/// then the value transfer). Returns the records and, when the transfer wrote anything, the
-/// world at the snapshot (what a revert or halt restores). `frame_gas` is the gas revm gives
-/// the frame (`gasLimit − intrinsic gas`), `code` the callee's `(codeRoot, codeSize)`.
-pub fn tx_start(
+/// The transaction start of a valid `tx` on `world` (spec §17.2), written in place: gas
+/// purchase and nonce, the snapshot, then the value transfer. This is the only computation of
+/// the transaction-start records: the shadow machine runs it beside revm and the witness
+/// builder (`crate::boundary_witness::tx_start`) wraps it with the openings.
+///
+/// `open_callee` is called once, for `to ≠ sender`, with the world after the sender's writes
+/// and before the callee's: the moment the witness opens the callee (§17.6). The callee's
+/// `(codeSize, codeRoot)` are read from its BASIC_DATA and CODE_ROOT leaves there (`0` for
+/// `to = sender`, EIP-3607). With `keep_snapshot_world`, the world at the snapshot is returned
+/// when the transfer writes (what a revert or exceptional halt restores).
+pub fn tx_start<E: From<MachineError>>(
     world: &mut WorldState,
     tx: &BatchTx,
     block: &BlockContext,
     pre: &Boundary,
-    frame_gas: u64,
-    code: (B256, u32),
-) -> Result<(TxStart, Substate, Option<WorldState>), MachineError> {
+    keep_snapshot_world: bool,
+    open_callee: impl FnOnce(&WorldState, &Address) -> Result<(), E>,
+) -> Result<(TxStart, Substate, Option<WorldState>), E> {
     let e = tx.envelope();
     let sender = tx.signer();
     let to = tx.to().ok_or_else(|| {
         MachineError::Diverged("contract creation reached the step machine".into())
     })?;
-    let gas_price = e.effective_gas_price(Some(block.base_fee));
+    let gas_price = effective_gas_price(tx, block.base_fee);
     let value = e.value();
     let value128 = u128::try_from(value)
         .map_err(|_| MachineError::State(format!("value {value} leaves 128 bits")))?;
+    let frame_gas = tx
+        .gas_limit()
+        .checked_sub(intrinsic_gas(tx))
+        .ok_or_else(|| MachineError::State("gas limit below the intrinsic gas".into()))?;
 
-    // Gas purchase and nonce.
+    // Gas purchase and nonce; a sender that did not exist (a zero-cost transaction) gets its
+    // CODE_HASH like any written account.
     let fee = gas_price
         .checked_mul(u128::from(tx.gas_limit()))
         .ok_or_else(|| MachineError::State("gas purchase leaves 128 bits".into()))?;
     let mut b = basic(world, &sender)?;
-    b.nonce += 1;
+    b.nonce = b
+        .nonce
+        .checked_add(1)
+        .ok_or_else(|| MachineError::State(format!("nonce of {sender} overflows")))?;
     b.balance = b
         .balance
         .checked_sub(fee)
         .ok_or_else(|| MachineError::State(format!("{sender} cannot pay for its gas")))?;
-    let enc = b
-        .encode()
-        .map_err(|e| MachineError::State(format!("BASIC_DATA of {sender}: {e}")))?;
-    world.set(&key::basic_data_key(&sender), enc);
+    write_basic(world, &sender, &b)?;
 
     let substate = start_substate(&sender, &to, &block.coinbase);
     let snapshot = Snapshot {
@@ -143,12 +164,25 @@ pub fn tx_start(
         logs: B256::ZERO,
         refund: 0,
     };
-    // A revert restores the snapshot's world; keep it only when the transfer changes the trie.
-    let snapshot_world = (value128 > 0).then(|| world.clone());
-    if value128 > 0 {
-        credit(world, &sender, 0, value128)?;
-        credit(world, &to, value128, 0)?;
-    }
+    // Both BASIC_DATA leaves are written only if value moves between two accounts (§17.2).
+    let moves = value128 > 0 && to != sender;
+    let snapshot_world = (keep_snapshot_world && moves).then(|| world.clone());
+    let (code_size, code_root) = if to == sender {
+        (0, B256::ZERO)
+    } else {
+        if moves {
+            credit(world, &sender, 0, value128)?;
+        }
+        open_callee(world, &to)?;
+        let code = (
+            basic(world, &to)?.code_size,
+            world.get(&key::code_root_key(&to)),
+        );
+        if moves {
+            credit(world, &to, value128, 0)?;
+        }
+        code
+    };
 
     let input = e.input();
     let mut calldata = Memory::new();
@@ -171,7 +205,7 @@ pub fn tx_start(
             offset: 0,
             length: input.len() as u32,
         },
-        code_size: code.1,
+        code_size,
         ret_offset: 0,
         ret_length: 0,
         depth: 0,
@@ -195,7 +229,7 @@ pub fn tx_start(
             gas: frame_gas,
             ..Machine::default()
         },
-        code_root: code.0,
+        code_root,
         micro: heads[0],
         context: context.hash(),
         ..StepState::default()

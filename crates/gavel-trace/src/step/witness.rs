@@ -1,7 +1,9 @@
-//! Witness byte formats (spec §16.1, §16.3). Records inside a witness are their preimages
-//! without the tag, at the widths of §9 (Context 224, Frame 200, Snapshot 104, TxEnv 124,
-//! Boundary 192, BlockEnv 140). `gavel_commit::record` has `preimage()` for the first two and
-//! the boundary; the three others are written here (and tested to hash to the records).
+//! Witness byte formats (spec §16.1, §16.3) and the record encoders every witness builder
+//! shares (the opcode witnesses here and `crate::boundary_witness`). Records inside a witness
+//! are their preimages without the tag, at the widths of §9 (Context 224, Frame 200, Snapshot
+//! 104, TxEnv 124, Boundary 192, BlockEnv 140). `gavel_commit::record` has `preimage()` for the
+//! first two and the boundary; the three others are written here (and tested to hash to the
+//! records).
 
 use alloy_primitives::Bytes;
 use gavel_commit::code::FetchWitness;
@@ -65,7 +67,8 @@ pub fn block_env_preimage(b: &BlockEnv) -> Vec<u8> {
     .concat()
 }
 
-fn part(out: &mut Vec<u8>, bytes: &[u8]) {
+/// Appends `u32 len ‖ bytes` (every variable-length part of a witness, spec §16.3, §17.6).
+pub fn part(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
     out.extend_from_slice(bytes);
 }
@@ -90,19 +93,30 @@ pub fn opcode_witness(
     out.push(PRE_STEP);
     out.extend_from_slice(&pre.preimage());
     part(&mut out, &fetch_bytes(fetch));
-    // k = 0 needs no opening at all (spec §7.2): the stack part is then empty.
-    let stack = if stack.items.is_empty() { Vec::new() } else { stack.to_bytes() };
-    part(&mut out, &stack);
+    // "k = 0 needs no witness" (§7.2): the verifier wants the stack part empty then, not the
+    // bare `below` word `StackOpening::to_bytes` would give.
+    if stack.items.is_empty() {
+        part(&mut out, &[]);
+    } else {
+        part(&mut out, &stack.to_bytes());
+    }
     part(&mut out, op);
     part(&mut out, halt);
     out.into()
 }
 
-/// `0x01 ‖ kind ‖ Boundary preimage` (the whole witness of a stutter).
-pub fn boundary_witness(kind: u8, b: &Boundary) -> Bytes {
-    let mut out = vec![PRE_BOUNDARY, kind];
+/// `0x01 ‖ kind ‖ Boundary preimage`: how every boundary-pre witness starts (§16.1).
+pub fn boundary_head(kind: u8, b: &Boundary) -> Vec<u8> {
+    let mut out = Vec::with_capacity(2 + 192);
+    out.push(PRE_BOUNDARY);
+    out.push(kind);
     out.extend_from_slice(&b.preimage());
-    out.into()
+    out
+}
+
+/// The whole witness of a stutter: its boundary head.
+pub fn boundary_witness(kind: u8, b: &Boundary) -> Bytes {
+    boundary_head(kind, b).into()
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use alloy_primitives::{Address, Bytes, U256};
 use gavel_trace::asm::Asm;
 use gavel_trace::batch::{BatchBuilder, BlockContext, TxRequest, TxType, dev_key};
 use gavel_trace::chain::{Genesis, GenesisAccount};
-use gavel_trace::{Batch, Layout};
+use gavel_trace::{Batch, ExecOptions, Executor, Layout};
 use revm::bytecode::opcode::*;
 
 pub const CHAIN: u64 = 901;
@@ -14,6 +14,19 @@ pub const ETH: u128 = 1_000_000_000_000_000_000;
 
 pub fn small_layout() -> Layout {
     Layout::new(8, 20).unwrap()
+}
+
+/// Execute `s` with the small layout.
+pub fn run_small(s: &Scenario) -> Executor {
+    Executor::run(
+        s.genesis.prestate().unwrap(),
+        s.batch.clone(),
+        ExecOptions {
+            layout: small_layout(),
+            ..ExecOptions::default()
+        },
+    )
+    .unwrap()
 }
 
 pub fn genesis_with(accounts: &[(Address, GenesisAccount)]) -> Genesis {
