@@ -59,7 +59,16 @@ pub trait StepChecker {
         mutations: u32,
         rng: &mut dyn RngCore,
     ) -> Result<StepVerdict, Error>;
+
+    /// Called before the steps `steps` (offsets) of transition `j` are checked, so a checker
+    /// can prove them together (one replay of the transition instead of one per step).
+    fn prepare(&mut self, _exec: &Executor, _j: u64, _steps: &[u64]) -> Result<(), Error> {
+        Ok(())
+    }
 }
+
+/// Steps proven together: bounds what a checker holds in memory for one long transition.
+const PREPARE_CHUNK: usize = 4096;
 
 /// Driver settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -264,29 +273,32 @@ impl<C: StepChecker> Driver<C> {
             let s = &mut self.report.summary;
             s.steps += t.steps;
             s.steps_skipped += t.steps - selected.len() as u64;
-            for k in selected {
-                let ti = layout.trace_index(j as u64, k);
-                let v = self
-                    .checker
-                    .check(ex, ti, self.options.mutations, &mut rng)?;
-                let s = &mut self.report.summary;
-                s.mutations += u64::from(v.mutations);
-                s.forged_accepted += u64::from(v.forged_accepted);
-                if v.forged_accepted > 0 {
-                    self.report.findings.push(Finding {
-                        at: format!("{name} trace index {ti}"),
-                        what: format!("{} forged witness(es) accepted", v.forged_accepted),
-                    });
-                }
-                if let Some(what) = v.mismatch {
-                    mismatches += 1;
-                    self.finding(format!("{name} trace index {ti}"), what);
-                } else if let Some(reason) = v.unsupported {
-                    self.report.summary.steps_skipped += 1;
-                    *self.report.steps_unsupported.entry(reason).or_default() += 1;
-                } else if v.verified {
-                    verified += 1;
-                    self.report.summary.verified += 1;
+            for chunk in selected.chunks(PREPARE_CHUNK) {
+                self.checker.prepare(ex, j as u64, chunk)?;
+                for &k in chunk {
+                    let ti = layout.trace_index(j as u64, k);
+                    let v = self
+                        .checker
+                        .check(ex, ti, self.options.mutations, &mut rng)?;
+                    let s = &mut self.report.summary;
+                    s.mutations += u64::from(v.mutations);
+                    s.forged_accepted += u64::from(v.forged_accepted);
+                    if v.forged_accepted > 0 {
+                        self.report.findings.push(Finding {
+                            at: format!("{name} trace index {ti}"),
+                            what: format!("{} forged witness(es) accepted", v.forged_accepted),
+                        });
+                    }
+                    if let Some(what) = v.mismatch {
+                        mismatches += 1;
+                        self.finding(format!("{name} trace index {ti}"), what);
+                    } else if let Some(reason) = v.unsupported {
+                        self.report.summary.steps_skipped += 1;
+                        *self.report.steps_unsupported.entry(reason).or_default() += 1;
+                    } else if v.verified {
+                        verified += 1;
+                        self.report.summary.verified += 1;
+                    }
                 }
             }
         }

@@ -15,7 +15,7 @@ use gavel_chain::{
     dev_address, run_step,
 };
 use gavel_trace::Executor;
-use gavel_trace::step::ProofKind;
+use gavel_trace::step::{ProofKind, StepProof};
 use rand::RngCore;
 
 use crate::driver::{StepChecker, StepVerdict};
@@ -27,6 +27,8 @@ pub struct OnChainChecker {
     l1: InProcessL1,
     deployer: Address,
     verifiers: HashMap<B256, EvmVerifierAddresses>,
+    /// Proofs of the steps announced by [`StepChecker::prepare`], by trace index.
+    prepared: HashMap<u64, StepProof>,
 }
 
 impl OnChainChecker {
@@ -43,6 +45,7 @@ impl OnChainChecker {
             l1: InProcessL1::with_accounts(1),
             deployer: dev_address(0),
             verifiers: HashMap::new(),
+            prepared: HashMap::new(),
         })
     }
 
@@ -101,6 +104,17 @@ pub fn kind_name(kind: ProofKind) -> &'static str {
 }
 
 impl StepChecker for OnChainChecker {
+    fn prepare(&mut self, exec: &Executor, j: u64, steps: &[u64]) -> Result<(), Error> {
+        let proofs = exec.step_proofs(j, steps).map_err(|e| Error::Checker {
+            trace_index: exec
+                .layout()
+                .trace_index(j, steps.first().copied().unwrap_or(0)),
+            message: format!("proving transition {j}: {e}"),
+        })?;
+        self.prepared = proofs.into_iter().map(|p| (p.trace_index, p)).collect();
+        Ok(())
+    }
+
     fn check(
         &mut self,
         exec: &Executor,
@@ -108,12 +122,13 @@ impl StepChecker for OnChainChecker {
         mutations: u32,
         rng: &mut dyn RngCore,
     ) -> Result<StepVerdict, Error> {
-        let proof = exec
-            .step_proof(trace_index)
-            .map_err(|e| Error::Checker {
+        let proof = match self.prepared.remove(&trace_index) {
+            Some(p) => p,
+            None => exec.step_proof(trace_index).map_err(|e| Error::Checker {
                 trace_index,
                 message: format!("proving: {e}"),
-            })?;
+            })?,
+        };
         let Some(witness) = proof.witness else {
             return Ok(StepVerdict::unsupported(format!(
                 "no witness builder for {}",
