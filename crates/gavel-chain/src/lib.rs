@@ -40,7 +40,7 @@ pub use retry::{RetryPolicy, retry};
 pub use revert::{decode_revert, describe_revert};
 pub use rpc::{RpcL1, RpcOptions};
 pub use step_verifier::{
-    EvmVerifierAddresses, EvmVerifierParams, StepOutcome, deploy_evm_verifier, describe_step_revert,
-    run_step,
+    EvmVerifierAddresses, EvmVerifierParams, StepOutcome, deploy_evm_verifier,
+    describe_step_revert, run_step,
 };
 pub use types::{LogEntry, LogFilter, TxReceipt, TxRequest};
