@@ -47,7 +47,10 @@ async fn main() -> anyhow::Result<()> {
     );
 
     // 3. What a proposer claims: the boundary after the batch's last transition (spec §9.6).
-    println!("claim after the batch (root claim): {}", exec.final_boundary().hash());
+    println!(
+        "claim after the batch (root claim): {}",
+        exec.final_boundary().hash()
+    );
 
     // 4. Commitments a dispute asks for. The top layer (split depth) is the boundary after
     //    each transition; the bottom layer the state after each step inside one transition.
@@ -68,12 +71,18 @@ async fn main() -> anyhow::Result<()> {
         exec.commitment_at(last_of_j)?
     );
     let mid = layout.trace_index(j, t.steps / 2);
-    println!("  state after step {}: {}", t.steps / 2, exec.commitment_at(mid)?);
+    println!(
+        "  state after step {}: {}",
+        t.steps / 2,
+        exec.commitment_at(mid)?
+    );
 
     // 5. The witness of that step: everything the on-chain verifier needs, opened against
     //    the pre-state.
     let proof = exec.step_proof(mid)?;
-    let witness = proof.witness.context("every supported step has a witness")?;
+    let witness = proof
+        .witness
+        .context("every supported step has a witness")?;
     println!(
         "  step {:?}: pre {} post {} witness {} bytes",
         proof.kind,
