@@ -6,11 +6,11 @@
 
 use crate::bindings::{AnchorStateRegistry, DisputeGameFactory, FaultDisputeGame, ToyStepVerifier};
 use crate::calls::{deploy, send_call};
+use crate::json_fields::Obj;
 use crate::{ChainError, L1};
 use alloy::primitives::{Address, B256, U256};
 use alloy::sol_types::SolConstructor;
 use serde::{Deserialize, Serialize};
-use crate::json_fields::Obj;
 use std::path::Path;
 
 /// The game type of the toy VM (like Optimism's test-only alphabet game, a high number).
@@ -228,11 +228,10 @@ impl Deployment {
                  {DEPLOYMENT_FORMAT}); this file was written by another gavel version"
             )));
         }
-        let d = Deployment::from_json(&value)
-            .map_err(|e| err(format!("not a deployment: {e}")))?;
+        let d = Deployment::from_json(&value).map_err(|e| err(format!("not a deployment: {e}")))?;
         if d.format == 1 && d.l2.is_some() {
             return Err(err(
-                "format 1 has no `l2` section (it was added in format 2)".into()
+                "format 1 has no `l2` section (it was added in format 2)".into(),
             ));
         }
         if d.game_types.is_empty() {

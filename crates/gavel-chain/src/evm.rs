@@ -284,12 +284,7 @@ pub async fn anchor_registered(
     block_step: Address,
     anchor_root: B256,
 ) -> Result<bool, ChainError> {
-    let a = view(
-        l1,
-        block_step,
-        BlockStepVerifier::anchorsCall(anchor_root),
-    )
-    .await?;
+    let a = view(l1, block_step, BlockStepVerifier::anchorsCall(anchor_root)).await?;
     Ok(a.worldRoot != B256::ZERO || a.lastBlockHash != B256::ZERO)
 }
 

@@ -237,9 +237,7 @@ pub async fn post_batch_raw(
         l1,
         sender,
         inbox,
-        BatchInbox::postBatchCall {
-            _data: data.into(),
-        },
+        BatchInbox::postBatchCall { _data: data.into() },
         Default::default(),
     )
     .await

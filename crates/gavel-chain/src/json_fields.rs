@@ -49,7 +49,8 @@ impl<'a> Obj<'a> {
             .map
             .get(name)
             .ok_or_else(|| format!("missing field `{}`", self.path_of(name)))?;
-        serde_json::from_value(v.clone()).map_err(|e| format!("field `{}`: {e}", self.path_of(name)))
+        serde_json::from_value(v.clone())
+            .map_err(|e| format!("field `{}`: {e}", self.path_of(name)))
     }
 
     /// The required object field `name`.
@@ -75,9 +76,12 @@ impl<'a> Obj<'a> {
             .map
             .get(name)
             .ok_or_else(|| format!("missing field `{}`", self.path_of(name)))?;
-        let items = v
-            .as_array()
-            .ok_or_else(|| format!("field `{}`: expected an array, found {v}", self.path_of(name)))?;
+        let items = v.as_array().ok_or_else(|| {
+            format!(
+                "field `{}`: expected an array, found {v}",
+                self.path_of(name)
+            )
+        })?;
         items
             .iter()
             .enumerate()

@@ -28,29 +28,29 @@ mod step_verifier;
 mod types;
 
 pub use bindings::{
-    AccessListStepVerifier, AnchorStateRegistry, BatchInbox, BlockStepVerifier,
-    DisputeGameFactory, EvmFaultDisputeGame, EvmStepVerifier, FaultDisputeGame,
-    OpcodeStepVerifier, ToyStepVerifier, TxEndStepVerifier, TxStartStepVerifier,
+    AccessListStepVerifier, AnchorStateRegistry, BatchInbox, BlockStepVerifier, DisputeGameFactory,
+    EvmFaultDisputeGame, EvmStepVerifier, FaultDisputeGame, OpcodeStepVerifier, ToyStepVerifier,
+    TxEndStepVerifier, TxStartStepVerifier,
 };
 pub use calls::{deploy, send_call, view};
 pub use deploy::{
-    DEPLOYMENT_FORMAT, OLDEST_DEPLOYMENT_FORMAT, Deployment, GameParams, GameTypeDeployment, TOY_GAME_TYPE, ToyDeployParams,
-    add_game_type, deploy_core, deploy_toy_system,
+    DEPLOYMENT_FORMAT, Deployment, GameParams, GameTypeDeployment, OLDEST_DEPLOYMENT_FORMAT,
+    TOY_GAME_TYPE, ToyDeployParams, add_game_type, deploy_core, deploy_toy_system,
 };
 pub use error::ChainError;
 pub use evm::{
     DishonestEvmTrace, EVM_GAME_TYPE, EvmDeployParams, EvmTrace, GenesisAnchor,
     InProcessStepVerifier, L2Deployment, create_evm_game, deploy_evm_system, register_anchor,
 };
-pub use inbox::{PostedBatch, decode_batch, encode_batch, post_batch};
 pub use game::{ChildRef, ClaimRef, ClaimView, GameStatus, GameView, claim_digest};
+pub use inbox::{PostedBatch, decode_batch, encode_batch, post_batch};
 pub use inprocess::{InProcessConfig, InProcessL1, dev_address};
 pub use l1::{L1, TimeControl};
 pub use retry::{RetryPolicy, retry};
 pub use revert::{decode_revert, describe_revert};
 pub use rpc::{RpcL1, RpcOptions};
 pub use step_verifier::{
-    EvmVerifierAddresses, EvmVerifierParams, StepOutcome, deploy_evm_verifier, describe_step_revert,
-    run_step,
+    EvmVerifierAddresses, EvmVerifierParams, StepOutcome, deploy_evm_verifier,
+    describe_step_revert, run_step,
 };
 pub use types::{LogEntry, LogFilter, TxReceipt, TxRequest};

@@ -33,7 +33,11 @@ pub fn describe_revert(data: &[u8]) -> String {
         .or_else(|| {
             with_args::<crate::bindings::EvmFaultDisputeGame::EvmFaultDisputeGameErrors>(data)
         })
-        .or_else(|| selector(data).and_then(crate::evm::step_error_name).map(|_| crate::describe_step_revert(data)))
+        .or_else(|| {
+            selector(data)
+                .and_then(crate::evm::step_error_name)
+                .map(|_| crate::describe_step_revert(data))
+        })
         .unwrap_or_else(|| describe_standard(data))
 }
 

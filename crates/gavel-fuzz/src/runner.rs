@@ -38,6 +38,8 @@ struct Tally {
     rejected_by_error: BTreeMap<String, u64>,
     gas: u64,
     violations: Vec<String>,
+    /// Credit withdrawn by `claimCredit` while the game was still being played.
+    withdrawn: BTreeMap<Address, U256>,
 }
 
 impl Tally {
@@ -212,7 +214,19 @@ pub(crate) async fn play_created(
             let address = players[seat].address;
             for action in actions {
                 let now = l1.now();
-                let outcome = execute(l1, game_addr, &mut mirror, verifier, address, &action, now).await?;
+                // A player may withdraw early (a long game outlives clocks and withdrawal
+                // delay): remember what it took so the credit checks below add it back.
+                let pending = match &action {
+                    Action::ClaimCredit { recipient } => {
+                        Some((*recipient, mirror.credit(*recipient)))
+                    }
+                    _ => None,
+                };
+                let outcome =
+                    execute(l1, game_addr, &mut mirror, verifier, address, &action, now).await?;
+                if let (Some((recipient, amount)), Outcome::Accepted { .. }) = (pending, &outcome) {
+                    *tally.withdrawn.entry(recipient).or_default() += amount;
+                }
                 tally.record(&action, outcome);
             }
         }
@@ -237,8 +251,16 @@ pub(crate) async fn play_created(
             break;
         }
         for action in resolving {
-            let outcome =
-                execute(l1, game_addr, &mut mirror, verifier, honest_addr, &action, l1.now()).await?;
+            let outcome = execute(
+                l1,
+                game_addr,
+                &mut mirror,
+                verifier,
+                honest_addr,
+                &action,
+                l1.now(),
+            )
+            .await?;
             tally.record(&action, outcome);
         }
     }
@@ -281,10 +303,12 @@ pub(crate) async fn play_created(
         *paid.entry(claim.claimant).or_default() += game_cfg.required_bond(claim.position);
     }
     let total_paid: U256 = paid.values().copied().sum();
-    let mut total_credit = U256::ZERO;
+    let total_withdrawn: U256 = tally.withdrawn.values().copied().sum();
+    let mut total_credit = total_withdrawn;
     for player in players.iter().map(|p| p.address).chain([deployer]) {
-        let on_chain = game::credit_of(l1, game_addr, player).await?;
-        total_credit += on_chain;
+        let withdrawn = tally.withdrawn.get(&player).copied().unwrap_or_default();
+        let on_chain = game::credit_of(l1, game_addr, player).await? + withdrawn;
+        total_credit += on_chain - withdrawn;
         let by_rules = rules.credits.get(&player).copied().unwrap_or_default();
         if on_chain != by_rules {
             tally.violations.push(format!(
@@ -297,7 +321,7 @@ pub(crate) async fn play_created(
             "ETH not conserved: bonds {total_paid}, credits {total_credit}"
         ));
     }
-    let balance = l1.balance(game_addr).await?;
+    let balance = l1.balance(game_addr).await? + total_withdrawn;
     if balance != total_paid {
         tally.violations.push(format!(
             "game holds {balance} wei but bonds total {total_paid}"
@@ -316,7 +340,16 @@ pub(crate) async fn play_created(
     l1.advance_time(game_cfg.withdrawal_delay + 1).await?;
     for player in players.iter().map(|p| p.address) {
         let action = Action::ClaimCredit { recipient: player };
-        let outcome = execute(l1, game_addr, &mut mirror, verifier, player, &action, l1.now()).await?;
+        let outcome = execute(
+            l1,
+            game_addr,
+            &mut mirror,
+            verifier,
+            player,
+            &action,
+            l1.now(),
+        )
+        .await?;
         tally.record(&action, outcome);
     }
     let left = l1.balance(game_addr).await?;
