@@ -91,30 +91,20 @@ async fn every_warm_up_is_verified_and_byte_flips_are_rejected() {
     let mut rejected = 0;
     for (t, witness, post) in &steps {
         let pre = exec.commitment_at(t - 1).expect("pre");
-        let got = run_step(&l1, verifier, pre, *t, witness)
-            .await
-            .expect("call");
+        let got = run_step(&l1, verifier, pre, *t, witness).await.expect("call");
         assert_eq!(got, StepOutcome::Post(*post), "honest warm-up at {t}");
         for i in 0..witness.len() {
             let mut forged = witness.clone();
             forged[i] ^= 0x01;
-            match run_step(&l1, verifier, pre, *t, &forged)
-                .await
-                .expect("call")
-            {
+            match run_step(&l1, verifier, pre, *t, &forged).await.expect("call") {
                 StepOutcome::Post(p) => assert_eq!(p, *post, "byte {i} of the witness at {t}"),
                 StepOutcome::Rejected(_) => rejected += 1,
             }
         }
-        for forged in [
-            witness[..witness.len() - 1].to_vec(),
-            [witness.as_slice(), &[0]].concat(),
-        ] {
+        for forged in [witness[..witness.len() - 1].to_vec(), [witness.as_slice(), &[0]].concat()] {
             assert!(
                 matches!(
-                    run_step(&l1, verifier, pre, *t, &forged)
-                        .await
-                        .expect("call"),
+                    run_step(&l1, verifier, pre, *t, &forged).await.expect("call"),
                     StepOutcome::Rejected(_)
                 ),
                 "a truncated or extended witness at {t}"
@@ -146,9 +136,7 @@ async fn a_malformed_item_is_rejected_by_name() {
     // The presence flag sits after 0x00, StepState, Context, rest and the 53-byte item.
     let mut forged = witness.clone();
     forged[1 + 192 + 224 + 32 + 53] = 2;
-    let StepOutcome::Rejected(why) = run_step(&l1, verifier, pre, t, &forged)
-        .await
-        .expect("call")
+    let StepOutcome::Rejected(why) = run_step(&l1, verifier, pre, t, &forged).await.expect("call")
     else {
         panic!("a presence flag of 2 was accepted");
     };
