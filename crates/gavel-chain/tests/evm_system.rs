@@ -9,8 +9,8 @@ use gavel_chain::evm::{anchor_registered, l2_of};
 use gavel_chain::inbox::{batch_commitment, batch_count, batch_from_calldata, post_batch_raw};
 use gavel_chain::{
     BatchInbox, ChainError, Deployment, EvmDeployParams, EvmStepVerifier, EvmTrace, InProcessL1,
-    L1, StepOutcome, create_evm_game, decode_batch, decode_revert, deploy_evm_system,
-    encode_batch, game, post_batch, run_step, view,
+    L1, StepOutcome, create_evm_game, decode_batch, decode_revert, deploy_evm_system, encode_batch,
+    game, post_batch, run_step, view,
 };
 use gavel_game::{Position, TraceProvider};
 use gavel_trace::{Batch, ExecOptions, Executor, Genesis, Layout};
@@ -74,7 +74,12 @@ fn posting_encoding_round_trips_and_never_panics() {
     let (_, batch) = fixture("transfers");
     let mut bytes = encode_batch(&batch);
     bytes[0] = 2;
-    assert!(decode_batch(&bytes).unwrap_err().to_string().contains("version 2"));
+    assert!(
+        decode_batch(&bytes)
+            .unwrap_err()
+            .to_string()
+            .contains("version 2")
+    );
     let mut bytes = encode_batch(&batch);
     // Corrupt the first transaction's type byte (after 13 + 88 header bytes and the length).
     bytes[13 + 88 + 4] = 0x03;
@@ -267,14 +272,21 @@ async fn evm_trace_matches_the_deployed_verifier() {
     let exec = trace.executor();
     for (j, t) in exec.transitions().iter().enumerate() {
         let pos = Position((1u128 << 20) + j as u128);
-        assert_eq!(trace.claim_at(pos, 44).unwrap(), t.boundary.hash(), "transition {j}");
+        assert_eq!(
+            trace.claim_at(pos, 44).unwrap(),
+            t.boundary.hash(),
+            "transition {j}"
+        );
     }
     let n = exec.transitions().len() as u128;
     assert_eq!(
         trace.claim_at(Position((1u128 << 20) + n + 3), 44).unwrap(),
         trace.final_claim()
     );
-    assert_eq!(trace.claim_at(Position::ROOT, 44).unwrap(), trace.final_claim());
+    assert_eq!(
+        trace.claim_at(Position::ROOT, 44).unwrap(),
+        trace.final_claim()
+    );
 
     // Step witnesses: the first step of every transition, the steps of one executed
     // transaction, a stutter, the past-batch step; each verifies to the next state.
@@ -306,7 +318,10 @@ async fn evm_trace_matches_the_deployed_verifier() {
     // The dishonest variant lies from its chosen step on, consistently.
     let liar = trace.dishonest(tx, 2, B256::repeat_byte(9));
     let at = trace.trace_index(tx, 2);
-    assert_eq!(liar.state_at(at - 1).unwrap(), trace.state_at(at - 1).unwrap());
+    assert_eq!(
+        liar.state_at(at - 1).unwrap(),
+        trace.state_at(at - 1).unwrap()
+    );
     for t in [at, at + 1, trace.trace_index(tx + 1, 0), (1u64 << 44) - 1] {
         assert_ne!(liar.state_at(t).unwrap(), trace.state_at(t).unwrap(), "{t}");
     }
@@ -328,9 +343,16 @@ async fn evm_games_are_only_about_posted_batches_after_the_anchor() {
     let proposer = l1.accounts()[1];
 
     // Not posted yet.
-    let e = create_evm_game(&l1, proposer, &d, 1, trace.final_claim(), &l2.genesis.boundary)
-        .await
-        .unwrap_err();
+    let e = create_evm_game(
+        &l1,
+        proposer,
+        &d,
+        1,
+        trace.final_claim(),
+        &l2.genesis.boundary,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(revert_name(e), "UnknownBatch");
     post_batch(&l1, l1.accounts()[0], l2.inbox, &batch)
         .await
@@ -362,9 +384,16 @@ async fn evm_games_are_only_about_posted_batches_after_the_anchor() {
     .unwrap_err();
     assert_eq!(revert_name(e), "NotNextBatch");
 
-    let g = create_evm_game(&l1, proposer, &d, 1, trace.final_claim(), &l2.genesis.boundary)
-        .await
-        .unwrap();
+    let g = create_evm_game(
+        &l1,
+        proposer,
+        &d,
+        1,
+        trace.final_claim(),
+        &l2.genesis.boundary,
+    )
+    .await
+    .unwrap();
     let v = game::read_game(&l1, g).await.unwrap();
     assert_eq!(v.absolute_prestate, trace.absolute_prestate());
     assert_eq!(v.input, batch.commitment());
