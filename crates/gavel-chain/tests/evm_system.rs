@@ -187,7 +187,8 @@ async fn deployment_file_records_the_evm_system() {
     // Malformed files name the field.
     let mut v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let cases: Vec<(Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
+    type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(Edit, &str)> = vec![
         (
             Box::new(|v| v["l2"]["inbox"] = "0x12".into()),
             "field `l2.inbox`",
