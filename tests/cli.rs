@@ -26,14 +26,17 @@ fn unknown_vm_is_refused() {
 }
 
 #[test]
-fn evm_vm_is_refused_by_name_until_it_exists() {
-    let out = gavel(&["fuzz", "--vm", "evm", "--games", "1"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("--vm evm is not supported yet"),
-        "{}",
-        stderr(&out)
-    );
+fn evm_vm_plays_real_batches_and_reports_json() {
+    let out = gavel(&[
+        "fuzz", "--vm", "evm", "--games", "1", "--seed", "3", "--json", "--quiet",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last = stdout.lines().last().expect("a JSON line");
+    let report: serde_json::Value = serde_json::from_str(last).expect("JSON report");
+    assert_eq!(report["vm"], "evm");
+    assert_eq!(report["games"], 1);
+    assert_eq!(report["honest_wins"], 1);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! `gavel fuzz`: many random games on an in-process L1, with a report.
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use clap::{Args, ValueEnum};
 use gavel_fuzz::{FuzzConfig, FuzzReport};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -12,7 +12,7 @@ use std::time::Instant;
 pub enum Vm {
     /// The toy counter VM (docs/protocol.md §10).
     Toy,
-    /// Real EVM batches (not available yet).
+    /// Real EVM batches through the deployed EvmStepVerifier (docs/fuzzing.md).
     Evm,
 }
 
@@ -42,13 +42,10 @@ pub struct FuzzArgs {
 }
 
 pub fn run(args: FuzzArgs) -> anyhow::Result<ExitCode> {
-    if args.vm == Vm::Evm {
-        bail!(
-            "--vm evm is not supported yet: the EVM step verifier is not wired into the game; \
-             use --vm toy"
-        );
-    }
-    let mut config = FuzzConfig::toy(args.seed, args.games);
+    let mut config = match args.vm {
+        Vm::Toy => FuzzConfig::toy(args.seed, args.games),
+        Vm::Evm => FuzzConfig::evm(args.seed, args.games),
+    };
     config.max_adversaries = usize::try_from(args.adversaries).context("--adversaries")?;
     if let Some(game_seed) = args.game_seed {
         config.single_game_seed = Some(game_seed);
@@ -85,8 +82,9 @@ pub fn run(args: FuzzArgs) -> anyhow::Result<ExitCode> {
     println!("{report}");
     for failure in &report.failures {
         println!(
-            "FAILED game #{} — reproduce with: gavel fuzz --vm toy --game-seed {} --adversaries {}\n  scenario: {}\n  {}",
+            "FAILED game #{} — reproduce with: gavel fuzz --vm {} --game-seed {} --adversaries {}\n  scenario: {}\n  {}",
             failure.index,
+            config.vm.name(),
             failure.game_seed,
             args.adversaries,
             serde_json::to_string(&failure.scenario)?,

@@ -178,6 +178,7 @@ contract FaultDisputeGame is IFaultDisputeGame {
         if (sequenceNumber <= anchorSequenceNumber) {
             revert SequenceNumberNotAfterAnchor(anchorSequenceNumber, sequenceNumber);
         }
+        _checkInput(sequenceNumber, vmInput, anchorSequenceNumber);
         if (msg.value != BASE_BOND) revert IncorrectBondAmount();
 
         _initialized = true;
@@ -196,6 +197,18 @@ contract FaultDisputeGame is IFaultDisputeGame {
             0, LibClaimMeta.NO_PARENT, _creator, Claim.unwrap(_rootClaim), LibPosition.ROOT.raw(), 0, uint64(block.timestamp)
         );
     }
+
+    /// @notice Game-type-specific check of the VM input at creation, after the sequence-number
+    ///         check and before the bond check (docs/protocol.md §11, §13). The base game
+    ///         accepts any input (the toy VM's input is its trace length).
+    /// @param _sequenceNumber The L2 sequence number the root claim is about.
+    /// @param _input The VM input from the extra data.
+    /// @param _anchorSequenceNumber The sequence number of the anchor the game starts from.
+    function _checkInput(uint256 _sequenceNumber, bytes32 _input, uint256 _anchorSequenceNumber)
+        internal
+        view
+        virtual
+    { }
 
     ////////////////////////////////////////////////////////////////
     //                            Play                            //

@@ -10,8 +10,7 @@ import {
     RecordMismatch,
     StutterAtTransitionStart,
     UnknownBoundaryKind,
-    UnknownWitnessKind,
-    UnsupportedStep
+    UnknownWitnessKind
 } from "./StepErrors.sol";
 
 /// @title EvmStepVerifier
@@ -64,10 +63,12 @@ contract EvmStepVerifier is IStepVerifier {
     }
 
     /// @inheritdoc IStepVerifier
-    /// @dev Not defined yet: a batch game's prestate is the boundary before the batch (§14.3),
-    ///      which the block-step verifier will derive. Always reverts `UnsupportedStep`.
-    function absolutePrestate(bytes32, bytes32) external pure returns (bytes32) {
-        revert UnsupportedStep("absolute prestate");
+    /// @dev Forwards to the block-step verifier (spec §17.7): the boundary before the batch
+    ///      `_input` from the registered anchor boundary `_startingRoot`. Reverts `BadAnchor`
+    ///      (bubbled unchanged) for an anchor whose preimage was never registered with
+    ///      `BlockStepVerifier.registerAnchor`.
+    function absolutePrestate(bytes32, bytes32) external view returns (bytes32) {
+        return _forward(BLOCK_STEP);
     }
 
     /// @inheritdoc IStepVerifier

@@ -67,3 +67,15 @@ sol!(
     AccessListStepVerifier,
     "../../contracts/artifacts/AccessListStepVerifier.json"
 );
+
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    BatchInbox,
+    "../../contracts/artifacts/BatchInbox.json"
+);
+
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    EvmFaultDisputeGame,
+    "../../contracts/artifacts/EvmFaultDisputeGame.json"
+);

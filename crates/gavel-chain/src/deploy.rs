@@ -6,6 +6,7 @@
 
 use crate::bindings::{AnchorStateRegistry, DisputeGameFactory, FaultDisputeGame, ToyStepVerifier};
 use crate::calls::{deploy, send_call};
+use crate::json_fields::Obj;
 use crate::{ChainError, L1};
 use alloy::primitives::{Address, B256, U256};
 use alloy::sol_types::SolConstructor;
@@ -15,8 +16,13 @@ use std::path::Path;
 /// The game type of the toy VM (like Optimism's test-only alphabet game, a high number).
 pub const TOY_GAME_TYPE: u32 = 255;
 
-/// Version of the deployment file format written by [`Deployment::save`].
-pub const DEPLOYMENT_FORMAT: u32 = 1;
+/// Version of the deployment file format written by [`Deployment::save`]. Format 2 adds the
+/// optional `l2` section (inbox, EVM step verifier, genesis) of [`crate::deploy_evm_system`];
+/// format-1 files (toy deployments) still load.
+pub const DEPLOYMENT_FORMAT: u32 = 2;
+
+/// The oldest deployment file format [`Deployment::load`] reads.
+pub const OLDEST_DEPLOYMENT_FORMAT: u32 = 1;
 
 /// The configuration of one game type, as set in the implementation's immutables.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -159,6 +165,10 @@ pub struct Deployment {
     pub anchor_registry: Address,
     /// The registered game types, in registration order.
     pub game_types: Vec<GameTypeDeployment>,
+    /// The L2 chain served by the EVM game type ([`crate::deploy_evm_system`]); absent for a
+    /// toy-only deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub l2: Option<crate::evm::L2Deployment>,
 }
 
 impl Deployment {
@@ -191,7 +201,10 @@ impl Deployment {
             .map_err(|e| err(format!("cannot move {} into place: {e}", tmp.display())))
     }
 
-    /// Reads a deployment written by [`Deployment::save`].
+    /// Reads a deployment written by [`Deployment::save`] (format
+    /// [`OLDEST_DEPLOYMENT_FORMAT`] to [`DEPLOYMENT_FORMAT`]). Every error names the file and,
+    /// for a bad or missing value, the field (`game_types[0].params.max_depth: invalid type …`);
+    /// unknown fields are rejected by name.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, ChainError> {
         let path = path.as_ref();
         let err = |message: String| ChainError::DeploymentFile {
@@ -199,18 +212,118 @@ impl Deployment {
             message,
         };
         let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read: {e}")))?;
-        let d: Deployment =
+        let value: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| err(format!("not a deployment: {e}")))?;
-        if d.format != DEPLOYMENT_FORMAT {
+        let format = value
+            .get("format")
+            .ok_or_else(|| err("not a deployment: missing field `format`".into()))?;
+        let format = format.as_u64().ok_or_else(|| {
+            err(format!(
+                "not a deployment: field `format`: expected a number, found {format}"
+            ))
+        })?;
+        if !(u64::from(OLDEST_DEPLOYMENT_FORMAT)..=u64::from(DEPLOYMENT_FORMAT)).contains(&format) {
             return Err(err(format!(
-                "format {} is not the supported format {DEPLOYMENT_FORMAT}",
-                d.format
+                "format {format} is not a supported format ({OLDEST_DEPLOYMENT_FORMAT} to \
+                 {DEPLOYMENT_FORMAT}); this file was written by another gavel version"
             )));
+        }
+        let d = Deployment::from_json(&value).map_err(|e| err(format!("not a deployment: {e}")))?;
+        if d.format == 1 && d.l2.is_some() {
+            return Err(err(
+                "format 1 has no `l2` section (it was added in format 2)".into(),
+            ));
         }
         if d.game_types.is_empty() {
             return Err(err("no game type is registered".into()));
         }
+        if let Some(l2) = &d.l2
+            && d.game_type(l2.game_type).is_none()
+        {
+            return Err(err(format!(
+                "field `l2.game_type`: game type {} is not in `game_types`",
+                l2.game_type
+            )));
+        }
         Ok(d)
+    }
+}
+
+impl GameParams {
+    fn from_json(o: &Obj) -> Result<Self, String> {
+        o.only(&[
+            "max_depth",
+            "split_depth",
+            "max_clock_duration",
+            "clock_extension",
+            "withdrawal_delay",
+            "base_bond",
+            "bond_increment",
+        ])?;
+        Ok(Self {
+            max_depth: o.req("max_depth")?,
+            split_depth: o.req("split_depth")?,
+            max_clock_duration: o.req("max_clock_duration")?,
+            clock_extension: o.req("clock_extension")?,
+            withdrawal_delay: o.req("withdrawal_delay")?,
+            base_bond: o.req("base_bond")?,
+            bond_increment: o.req("bond_increment")?,
+        })
+    }
+}
+
+impl GameTypeDeployment {
+    fn from_json(o: &Obj) -> Result<Self, String> {
+        o.only(&[
+            "game_type",
+            "implementation",
+            "verifier",
+            "verifier_kind",
+            "params",
+            "anchor_root",
+            "anchor_seq",
+        ])?;
+        Ok(Self {
+            game_type: o.req("game_type")?,
+            implementation: o.req("implementation")?,
+            verifier: o.req("verifier")?,
+            verifier_kind: o.req("verifier_kind")?,
+            params: GameParams::from_json(&o.obj("params")?)?,
+            anchor_root: o.req("anchor_root")?,
+            anchor_seq: o.req("anchor_seq")?,
+        })
+    }
+}
+
+impl Deployment {
+    /// Reads a deployment from its JSON value, naming the path of any bad field.
+    fn from_json(v: &serde_json::Value) -> Result<Self, String> {
+        let o = Obj::new(v, "")?;
+        o.only(&[
+            "format",
+            "chain_id",
+            "deployer",
+            "factory",
+            "anchor_registry",
+            "game_types",
+            "l2",
+        ])?;
+        Ok(Self {
+            format: o.req("format")?,
+            chain_id: o.req("chain_id")?,
+            deployer: o.req("deployer")?,
+            factory: o.req("factory")?,
+            anchor_registry: o.req("anchor_registry")?,
+            game_types: o
+                .objs("game_types")?
+                .iter()
+                .map(GameTypeDeployment::from_json)
+                .collect::<Result<_, _>>()?,
+            l2: o
+                .opt_obj("l2")?
+                .map(|l2| crate::evm::L2Deployment::from_json(&l2))
+                .transpose()?,
+        })
     }
 }
 
@@ -234,6 +347,7 @@ pub async fn deploy_core(l1: &impl L1, deployer: Address) -> Result<Deployment, 
         factory,
         anchor_registry,
         game_types: Vec::new(),
+        l2: None,
     })
 }
 
@@ -275,6 +389,42 @@ pub async fn add_game_type(
         .abi_encode(),
     );
     let implementation = deploy(l1, deployer, "deploying FaultDisputeGame", game_code).await?;
+    register_implementation(
+        l1,
+        deployer,
+        deployment,
+        game_type,
+        params,
+        implementation,
+        verifier,
+        verifier_kind,
+        anchor_root,
+        anchor_seq,
+    )
+    .await
+}
+
+/// Registers a deployed game `implementation` for `game_type` in the factory, seeds its anchor
+/// and records it in `deployment`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn register_implementation(
+    l1: &impl L1,
+    deployer: Address,
+    deployment: &mut Deployment,
+    game_type: u32,
+    params: GameParams,
+    implementation: Address,
+    verifier: Address,
+    verifier_kind: &str,
+    anchor_root: B256,
+    anchor_seq: u64,
+) -> Result<(), ChainError> {
+    if deployment.game_type(game_type).is_some() {
+        return Err(ChainError::InvalidParameter {
+            name: "game_type",
+            message: format!("game type {game_type} is already in the deployment"),
+        });
+    }
     send_call(
         l1,
         deployer,

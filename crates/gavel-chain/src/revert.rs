@@ -6,14 +6,15 @@ use std::fmt::Debug;
 
 /// The name of the error in `data`: the bare custom error name for a gavel contract error
 /// (`"ClockTimeExceeded"`, the same string as `gavel_game`'s `solidity_name()`),
-/// `Error("reason")`, `Panic(0x11)`, `"empty revert data"`, or `"unknown error 0x…"` with the
+/// a step verifier's, the inbox's or the EVM game's error name, `Error("reason")`, `Panic(0x11)`, `"empty revert data"`, or `"unknown error 0x…"` with the
 /// selector for anything else.
 pub fn decode_revert(data: &[u8]) -> String {
     if let Some(sel) = selector(data) {
         let known = FaultDisputeGame::FaultDisputeGameErrors::name_by_selector(sel)
             .or_else(|| DisputeGameFactory::DisputeGameFactoryErrors::name_by_selector(sel))
             .or_else(|| AnchorStateRegistry::AnchorStateRegistryErrors::name_by_selector(sel))
-            .or_else(|| ToyStepVerifier::ToyStepVerifierErrors::name_by_selector(sel));
+            .or_else(|| ToyStepVerifier::ToyStepVerifierErrors::name_by_selector(sel))
+            .or_else(|| crate::evm::step_error_name(sel));
         if let Some(name) = known {
             return name.to_owned();
         }
@@ -28,6 +29,15 @@ pub fn describe_revert(data: &[u8]) -> String {
         .or_else(|| with_args::<DisputeGameFactory::DisputeGameFactoryErrors>(data))
         .or_else(|| with_args::<AnchorStateRegistry::AnchorStateRegistryErrors>(data))
         .or_else(|| with_args::<ToyStepVerifier::ToyStepVerifierErrors>(data))
+        .or_else(|| with_args::<crate::bindings::BatchInbox::BatchInboxErrors>(data))
+        .or_else(|| {
+            with_args::<crate::bindings::EvmFaultDisputeGame::EvmFaultDisputeGameErrors>(data)
+        })
+        .or_else(|| {
+            selector(data)
+                .and_then(crate::evm::step_error_name)
+                .map(|_| crate::describe_step_revert(data))
+        })
         .unwrap_or_else(|| describe_standard(data))
 }
 

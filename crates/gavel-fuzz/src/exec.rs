@@ -4,7 +4,7 @@
 use crate::agent::send_action_unchecked;
 use alloy_primitives::Address;
 use gavel_chain::{ChainError, L1, decode_revert};
-use gavel_game::{Action, GameState, ToyVerifier, sim::apply_action};
+use gavel_game::{Action, GameState, StepVerifier, sim::apply_action};
 
 /// What happened to one action.
 #[derive(Debug)]
@@ -29,11 +29,13 @@ fn name(action: &Action) -> &'static str {
 
 /// Executes `action` from `actor` on `game` at time `now` (the timestamp the next block
 /// gets): first on the contract, with the claim data as the mirror holds it before the
-/// action, then on the mirror (running the Rust twin of the toy verifier for steps).
+/// action, then on the mirror (running `verifier` for steps: the Rust twin of the toy
+/// verifier, or the deployed EVM verifier itself).
 pub async fn execute(
     l1: &impl L1,
     game_addr: Address,
     mirror: &mut GameState,
+    verifier: &dyn StepVerifier,
     actor: Address,
     action: &Action,
     now: u64,
@@ -42,7 +44,7 @@ pub async fn execute(
     let chain = send_action_unchecked(l1, game_addr, mirror, actor, action)
         .await
         .map(|r| r.gas_used);
-    let mirror = apply_action(mirror, &ToyVerifier, actor, action, now)
+    let mirror = apply_action(mirror, verifier, actor, action, now)
         .map(|_| ())
         .map_err(|e| e.solidity_name().to_owned());
     Ok(match (chain, mirror) {

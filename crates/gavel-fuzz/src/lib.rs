@@ -1,12 +1,14 @@
 //! gavel-fuzz: thousands of dispute scenarios on an in-process L1 with the real contracts.
 //!
-//! Each game gets a fresh in-process L1 with the toy system deployed, a random trace, an
-//! honest or dishonest root, and one to K adversaries drawn from the zoo. Every action is sent
+//! Each game gets a fresh in-process L1 with the system deployed (the toy VM, or the whole EVM
+//! system with a random real batch posted to its inbox: [`evm`]), a random trace, an honest or
+//! dishonest root, and one to K adversaries drawn from the zoo. Every action is sent
 //! to the contract and applied to the Rust mirror; the two must agree call by call. At the
 //! end the run checks that the honest side won, lost no bond, that every credit matches the
 //! rules, and that ETH is conserved. See docs/fuzzing.md.
 
 pub mod agent;
+pub mod evm;
 mod exec;
 pub mod report;
 mod runner;
@@ -37,9 +39,30 @@ pub enum FuzzError {
     Runtime(#[from] std::io::Error),
 }
 
+/// The VM whose traces the games dispute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Vm {
+    /// The toy counter VM (docs/protocol.md §10) with `ToyStepVerifier`.
+    Toy,
+    /// Real EVM batches with the deployed `EvmStepVerifier` ([`evm`]).
+    Evm,
+}
+
+impl Vm {
+    /// `"toy"` or `"evm"` (the report's `vm`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Vm::Toy => "toy",
+            Vm::Evm => "evm",
+        }
+    }
+}
+
 /// Settings of a run.
 #[derive(Clone, Debug)]
 pub struct FuzzConfig {
+    /// The VM.
+    pub vm: Vm,
     /// Run seed.
     pub seed: u64,
     /// Games to play.
@@ -64,6 +87,7 @@ impl FuzzConfig {
         let game = GameConfig::toy_default();
         let max_rounds = 4 * game.max_depth + 16;
         Self {
+            vm: Vm::Toy,
             seed,
             games,
             max_adversaries: 3,
@@ -76,12 +100,44 @@ impl FuzzConfig {
     }
 }
 
-/// Plays one scenario on a fresh in-process L1 (what `run` does for each game).
+impl FuzzConfig {
+    /// The EVM defaults used by `gavel fuzz --vm evm`: the EVM layout (44 / 20, so 44 moves to
+    /// a step) with the toy clocks and bonds.
+    pub fn evm(seed: u64, games: u64) -> Self {
+        let game = evm::evm_game_config();
+        let max_rounds = 4 * game.max_depth + 16;
+        Self {
+            vm: Vm::Evm,
+            game,
+            max_rounds,
+            adversary_rounds: max_rounds / 2,
+            ..Self::toy(seed, games)
+        }
+    }
+}
+
+/// Plays one scenario on a fresh in-process L1 (what `run` does for each game). For the EVM,
+/// the batch is regenerated from `scenario.game_seed`; the scenario's root, divergence and
+/// adversaries are used as given.
 pub fn play_scenario(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport, FuzzError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()?;
-    runtime.block_on(runner::play(scenario, config))
+    runtime.block_on(play_one(scenario, config))
+}
+
+async fn play_one(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport, FuzzError> {
+    match config.vm {
+        Vm::Toy => runner::play(scenario, config).await,
+        Vm::Evm => {
+            let (genesis, exec, _) = evm::generate(
+                scenario.game_seed,
+                config.max_adversaries,
+                &config.strategies,
+            )?;
+            evm::play_evm(&genesis, exec, scenario, config).await
+        }
+    }
 }
 
 /// Plays every game of the run, calling `on_game` after each, and returns the summary.
@@ -101,18 +157,27 @@ pub fn run(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()?;
-    let mut report = FuzzReport::new("toy", config.seed);
+    let mut report = FuzzReport::new(config.vm.name(), config.seed);
     for index in 0..config.games {
         let seed = config
             .single_game_seed
             .unwrap_or_else(|| game_seed(config.seed, index));
-        let scenario = Scenario::generate(
-            seed,
-            config.game.max_depth,
-            config.max_adversaries,
-            &config.strategies,
-        );
-        let game = runtime.block_on(runner::play(&scenario, config))?;
+        let game = match config.vm {
+            Vm::Toy => {
+                let scenario = Scenario::generate(
+                    seed,
+                    config.game.max_depth,
+                    config.max_adversaries,
+                    &config.strategies,
+                );
+                runtime.block_on(runner::play(&scenario, config))?
+            }
+            Vm::Evm => {
+                let (genesis, exec, scenario) =
+                    evm::generate(seed, config.max_adversaries, &config.strategies)?;
+                runtime.block_on(evm::play_evm(&genesis, exec, &scenario, config))?
+            }
+        };
         report.record(index, &game);
         on_game(index, &game);
     }

@@ -10,8 +10,8 @@ use crate::{FuzzConfig, FuzzError};
 use alloy_primitives::{Address, B256, U256};
 use gavel_chain::{InProcessL1, L1, TimeControl, ToyDeployParams, deploy_toy_system, game};
 use gavel_game::{
-    Action, Adversary, GameState, GameStatus, HonestSolver, SharedTrace, ToyTrace, TraceProvider,
-    honest_root, make_adversary, resolve_all, toy::toy_input,
+    Action, Adversary, GameState, GameStatus, HonestSolver, SharedTrace, StepVerifier, ToyTrace,
+    ToyVerifier, TraceProvider, honest_root, make_adversary, resolve_all, toy::toy_input,
 };
 use rand::{Rng, SeedableRng, seq::SliceRandom};
 use rand_chacha::ChaCha8Rng;
@@ -38,6 +38,8 @@ struct Tally {
     rejected_by_error: BTreeMap<String, u64>,
     gas: u64,
     violations: Vec<String>,
+    /// Credit withdrawn by `claimCredit` while the game was still being played.
+    withdrawn: BTreeMap<Address, U256>,
 }
 
 impl Tally {
@@ -101,6 +103,56 @@ pub async fn play(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport
     if view.absolute_prestate != honest.absolute_prestate() {
         violations.push("contract absolute prestate differs from the Rust toy trace".to_owned());
     }
+    let table = Table {
+        l1: &l1,
+        deployer,
+        honest_addr,
+        game_addr,
+        creator,
+        root_claim,
+        honest: &honest,
+        lying,
+        verifier: &ToyVerifier,
+    };
+    play_created(scenario, config, table, rng, violations).await
+}
+
+/// A created game and who plays it.
+pub(crate) struct Table<'a> {
+    pub l1: &'a InProcessL1,
+    pub deployer: Address,
+    pub honest_addr: Address,
+    pub game_addr: Address,
+    pub creator: Address,
+    pub root_claim: B256,
+    pub honest: &'a dyn TraceProvider,
+    pub lying: SharedTrace,
+    /// What the mirror runs for steps (the toy twin, or the deployed EVM verifier itself).
+    pub verifier: &'a dyn StepVerifier,
+}
+
+/// Plays a created game to the end and checks the properties (shared by every VM).
+pub(crate) async fn play_created(
+    scenario: &Scenario,
+    config: &FuzzConfig,
+    table: Table<'_>,
+    mut rng: ChaCha8Rng,
+    violations: Vec<String>,
+) -> Result<GameReport, FuzzError> {
+    let Table {
+        l1,
+        deployer,
+        honest_addr,
+        game_addr,
+        creator,
+        root_claim,
+        honest,
+        lying,
+        verifier,
+    } = table;
+    let game_cfg = config.game.clone();
+    let accounts = l1.accounts();
+    let view = game::read_game(l1, game_addr).await?;
     let mut mirror = GameState::new(
         game_cfg.clone(),
         view.absolute_prestate,
@@ -145,7 +197,7 @@ pub async fn play(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport
                 let player = &mut players[seat];
                 match &mut player.seat {
                     Seat::Honest(solver) => {
-                        let actions = solver.next_actions(&mirror, &honest, now)?;
+                        let actions = solver.next_actions(&mirror, honest, now)?;
                         let playing: Vec<Action> = actions
                             .into_iter()
                             .filter(|a| matches!(a, Action::Move { .. } | Action::Step { .. }))
@@ -154,7 +206,7 @@ pub async fn play(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport
                         playing
                     }
                     Seat::Adversary(adv) if round < config.adversary_rounds => {
-                        adv.act(&mirror, &honest, &mut rng, now)
+                        adv.act(&mirror, honest, &mut rng, now)
                     }
                     Seat::Adversary(_) => Vec::new(),
                 }
@@ -162,7 +214,19 @@ pub async fn play(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport
             let address = players[seat].address;
             for action in actions {
                 let now = l1.now();
-                let outcome = execute(&l1, game_addr, &mut mirror, address, &action, now).await?;
+                // A player may withdraw early (a long game outlives clocks and withdrawal
+                // delay): remember what it took so the credit checks below add it back.
+                let pending = match &action {
+                    Action::ClaimCredit { recipient } => {
+                        Some((*recipient, mirror.credit(*recipient)))
+                    }
+                    _ => None,
+                };
+                let outcome =
+                    execute(l1, game_addr, &mut mirror, verifier, address, &action, now).await?;
+                if let (Some((recipient, amount)), Outcome::Accepted { .. }) = (pending, &outcome) {
+                    *tally.withdrawn.entry(recipient).or_default() += amount;
+                }
                 tally.record(&action, outcome);
             }
         }
@@ -178,7 +242,7 @@ pub async fn play(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport
     let solver = HonestSolver::new(honest_addr);
     for _ in 0..(mirror.claims().len() + 4) {
         let now = l1.now();
-        let actions = solver.next_actions(&mirror, &honest, now)?;
+        let actions = solver.next_actions(&mirror, honest, now)?;
         let resolving: Vec<Action> = actions
             .into_iter()
             .filter(|a| matches!(a, Action::ResolveClaim { .. } | Action::Resolve))
@@ -187,8 +251,16 @@ pub async fn play(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport
             break;
         }
         for action in resolving {
-            let outcome =
-                execute(&l1, game_addr, &mut mirror, honest_addr, &action, l1.now()).await?;
+            let outcome = execute(
+                l1,
+                game_addr,
+                &mut mirror,
+                verifier,
+                honest_addr,
+                &action,
+                l1.now(),
+            )
+            .await?;
             tally.record(&action, outcome);
         }
     }
@@ -198,7 +270,7 @@ pub async fn play(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport
     } else {
         GameStatus::ChallengerWins
     };
-    let view = game::read_game(&l1, game_addr).await?;
+    let view = game::read_game(l1, game_addr).await?;
     let rules = resolve_all(&mirror);
     let honest_won = view.status == expected;
     if !honest_won {
@@ -231,10 +303,12 @@ pub async fn play(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport
         *paid.entry(claim.claimant).or_default() += game_cfg.required_bond(claim.position);
     }
     let total_paid: U256 = paid.values().copied().sum();
-    let mut total_credit = U256::ZERO;
+    let total_withdrawn: U256 = tally.withdrawn.values().copied().sum();
+    let mut total_credit = total_withdrawn;
     for player in players.iter().map(|p| p.address).chain([deployer]) {
-        let on_chain = game::credit_of(&l1, game_addr, player).await?;
-        total_credit += on_chain;
+        let withdrawn = tally.withdrawn.get(&player).copied().unwrap_or_default();
+        let on_chain = game::credit_of(l1, game_addr, player).await? + withdrawn;
+        total_credit += on_chain - withdrawn;
         let by_rules = rules.credits.get(&player).copied().unwrap_or_default();
         if on_chain != by_rules {
             tally.violations.push(format!(
@@ -247,7 +321,7 @@ pub async fn play(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport
             "ETH not conserved: bonds {total_paid}, credits {total_credit}"
         ));
     }
-    let balance = l1.balance(game_addr).await?;
+    let balance = l1.balance(game_addr).await? + total_withdrawn;
     if balance != total_paid {
         tally.violations.push(format!(
             "game holds {balance} wei but bonds total {total_paid}"
@@ -266,7 +340,16 @@ pub async fn play(scenario: &Scenario, config: &FuzzConfig) -> Result<GameReport
     l1.advance_time(game_cfg.withdrawal_delay + 1).await?;
     for player in players.iter().map(|p| p.address) {
         let action = Action::ClaimCredit { recipient: player };
-        let outcome = execute(&l1, game_addr, &mut mirror, player, &action, l1.now()).await?;
+        let outcome = execute(
+            l1,
+            game_addr,
+            &mut mirror,
+            verifier,
+            player,
+            &action,
+            l1.now(),
+        )
+        .await?;
         tally.record(&action, outcome);
     }
     let left = l1.balance(game_addr).await?;
