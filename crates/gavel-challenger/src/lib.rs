@@ -17,6 +17,7 @@ pub mod agent;
 mod bot;
 mod config;
 mod error;
+pub mod harness;
 pub mod policy;
 pub mod source;
 pub mod store;
