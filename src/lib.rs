@@ -5,5 +5,6 @@
 //! fuzzer ([`fuzz`]).
 
 pub use gavel_chain as chain;
+pub use gavel_challenger as challenger;
 pub use gavel_fuzz as fuzz;
 pub use gavel_game as game;

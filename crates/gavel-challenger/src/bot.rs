@@ -131,6 +131,10 @@ impl<L: L1 + 'static> Challenger<L> {
                 config.mode
             )));
         }
+        if config.mode != Mode::Watch && l1.balance(operator).await?.is_zero() {
+            // Not fatal (the account may be funded later), but every move would fail.
+            warn!(%operator, "the operator has no ETH: moves and steps will fail until it is funded");
+        }
         let store = Store::open(config.data_dir.as_deref())?;
         let state = store.load(chain_id, deployment.factory, operator)?;
         info!(

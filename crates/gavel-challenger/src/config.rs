@@ -250,6 +250,16 @@ pub fn load_key(
     key_file: Option<&Path>,
     var: impl Fn(&str) -> Option<String>,
 ) -> Result<String, ChallengerError> {
+    load_key_named(key_file, KEY_ENV, var)
+}
+
+/// [`load_key`] with another environment variable (`gavel propose` uses its own, so a
+/// proposer key is never picked up by a bot by accident).
+pub fn load_key_named(
+    key_file: Option<&Path>,
+    env_name: &str,
+    var: impl Fn(&str) -> Option<String>,
+) -> Result<String, ChallengerError> {
     let key = match key_file {
         Some(path) => {
             warn_if_readable_by_others(path);
@@ -257,8 +267,8 @@ pub fn load_key(
                 ChallengerError::Key(format!("cannot read key file {}: {e}", path.display()))
             })?
         }
-        None => var(KEY_ENV).ok_or_else(|| {
-            ChallengerError::Key(format!("no key: give --key-file FILE or set {KEY_ENV}"))
+        None => var(env_name).ok_or_else(|| {
+            ChallengerError::Key(format!("no key: give --key-file FILE or set {env_name}"))
         })?,
     };
     let key = key.trim().to_owned();

@@ -24,7 +24,9 @@ pub mod store;
 pub mod telemetry;
 
 pub use bot::{Challenger, PollReport, status_label};
-pub use config::{ChallengerConfig, ENV_VARS, KEY_ENV, Mode, ToySettings, load_key};
+pub use config::{
+    ChallengerConfig, ENV_VARS, KEY_ENV, Mode, ToySettings, load_key, load_key_named,
+};
 pub use error::ChallengerError;
 pub use source::{BoxFuture, GameSpec, HonestSource, SourceError, ToySource, Verdict};
 pub use store::{BotState, GameRecord, Phase, Store};
