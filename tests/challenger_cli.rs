@@ -8,6 +8,12 @@ use std::process::{Command, Output};
 
 const KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
+/// The binary under test; `GAVEL_BIN` overrides it (a shared target dir may hold another
+/// branch's build by the time the test runs).
+fn gavel_bin() -> String {
+    std::env::var("GAVEL_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_gavel").into())
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("gavel-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -46,7 +52,7 @@ fn deployment_file(dir: &std::path::Path) -> PathBuf {
 }
 
 fn gavel(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gavel"));
+    let mut cmd = Command::new(gavel_bin());
     cmd.args(args);
     for var in gavel_challenger::ENV_VARS {
         cmd.env_remove(var);

@@ -252,8 +252,12 @@ impl<L: L1 + 'static> Challenger<L> {
             report.withheld += worked.withheld;
             if let Some(e) = worked.error {
                 counter!(m::ERRORS, "kind" => e.kind()).increment(1);
-                warn!(game = %worked.address, error = %e, "game not advanced this poll");
-                report.errors.push(e.to_string());
+                if e.kind() == "race" {
+                    info!(game = %worked.address, error = %e, "another player acted first; re-planning");
+                } else {
+                    warn!(game = %worked.address, error = %e, "game not advanced this poll");
+                    report.errors.push(e.to_string());
+                }
             }
             lock(&inner.state)
                 .games
@@ -356,7 +360,7 @@ impl<L: L1 + 'static> Inner<L> {
         now: u64,
         worked: &mut Worked,
     ) -> Result<(), ChallengerError> {
-        let view = game::read_game_from(self.l1.as_ref(), address, record.created_block).await?;
+        let view = self.read(address, record.created_block).await?;
         record.status = status_label(view.status).into();
         let Some(trace) = self.trace_for(&view, record).await? else {
             return Ok(());
@@ -404,6 +408,7 @@ impl<L: L1 + 'static> Inner<L> {
                     // no longer hold, so stop and re-plan at the next poll.
                     if let ChallengerError::Chain(ref c) = e
                         && let Some(name) = c.revert_name()
+                        && !crate::error::is_race(&name)
                     {
                         warn!(game = %address, action = policy::kind(action), revert = %name, "action reverted");
                     }
@@ -425,6 +430,24 @@ impl<L: L1 + 'static> Inner<L> {
             lock(&self.traces).remove(&address);
         }
         Ok(())
+    }
+
+    /// Reads the game; a read that raced a transaction (the claim count and the `Move`
+    /// events disagree: the views and the logs came from different blocks) is repeated a
+    /// few times before it counts as an error.
+    async fn read(&self, address: Address, from_block: u64) -> Result<GameView, ChainError> {
+        let mut attempt = 0;
+        loop {
+            match game::read_game_from(self.l1.as_ref(), address, from_block).await {
+                Err(ChainError::Unexpected {
+                    what: "read_game", ..
+                }) if attempt < 3 => {
+                    attempt += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(50 * attempt)).await;
+                }
+                other => return other,
+            }
+        }
     }
 
     /// The honest trace of the game from the first source that handles its type, or `None`

@@ -60,6 +60,7 @@ impl ChallengerError {
     /// A short, stable label for the `errors_total{kind}` metric.
     pub fn kind(&self) -> &'static str {
         match self {
+            ChallengerError::Chain(e) if e.revert_name().is_some_and(|n| is_race(&n)) => "race",
             ChallengerError::Chain(e) if e.revert_data().is_some() => "revert",
             ChallengerError::Chain(e) if e.is_transient() => "rpc_transient",
             ChallengerError::Chain(_) => "rpc",
@@ -73,4 +74,18 @@ impl ChallengerError {
             ChallengerError::Metrics { .. } => "metrics",
         }
     }
+}
+
+/// Reverts that mean another player got there first (another bot resolved the claim or the
+/// game, stepped the claim, or withdrew): expected with several honest bots, harmless, and
+/// re-planned at the next poll.
+pub fn is_race(revert_name: &str) -> bool {
+    [
+        "ClaimAlreadyResolved",
+        "GameNotInProgress",
+        "DuplicateStep",
+        "NoCreditToClaim",
+    ]
+    .iter()
+    .any(|n| revert_name.starts_with(n))
 }
