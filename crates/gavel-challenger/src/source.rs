@@ -1,6 +1,6 @@
 //! The seam between the bot and whatever knows the honest L2 execution: an [`HonestSource`]
 //! turns a game (its type, root claim, VM input, starting anchor) into the honest
-//! [`TraceProvider`] for it, or says the game is not one it can judge.
+//! [`TraceProvider`](gavel_game::TraceProvider) for it, or says the game is not one it can judge.
 //!
 //! The bot never computes a trace itself. For the toy VM ([`ToySource`]) the honest trace
 //! follows from configuration; for EVM games the source is the inbox-replay sync (the batch
