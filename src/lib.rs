@@ -6,6 +6,7 @@
 //! docs/embedding.md shows how an L2 node uses them (`examples/embed_node.rs`).
 
 pub use gavel_chain as chain;
+pub use gavel_challenger as challenger;
 pub use gavel_commit as commit;
 pub use gavel_fuzz as fuzz;
 pub use gavel_game as game;

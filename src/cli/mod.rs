@@ -1,6 +1,8 @@
 //! Argument parsing and dispatch for the `gavel` binary.
 
+mod challenger;
 mod fuzz;
+mod propose;
 mod verify_trace;
 
 use clap::{Parser, Subcommand};
@@ -25,6 +27,11 @@ pub enum Command {
     /// Run Ethereum state tests (and gavel batches) through the executor: check the post-state
     /// roots against revm's, and hand every selected step to the step verifier.
     VerifyTrace(verify_trace::VerifyTraceArgs),
+    /// Run the challenger bot: watch every dispute game, defend honest proposals, attack
+    /// dishonest ones, resolve and claim bonds (docs/challenger.md).
+    Challenger(challenger::ChallengerArgs),
+    /// Propose a toy VM state root (honest, or lying from --lie-at): a test and demo helper.
+    Propose(propose::ProposeArgs),
 }
 
 /// Sets up logging to stderr.
@@ -48,5 +55,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Fuzz(args) => fuzz::run(args),
         Command::VerifyTrace(args) => verify_trace::run(args),
+        Command::Challenger(args) => challenger::run(args),
+        Command::Propose(args) => propose::run(args),
     }
 }

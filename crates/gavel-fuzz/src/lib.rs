@@ -7,7 +7,9 @@
 //! end the run checks that the honest side won, lost no bond, that every credit matches the
 //! rules, and that ETH is conserved. See docs/fuzzing.md.
 
-pub mod agent;
+/// The chain agent (replay a game from the chain, send actions) lives in the challenger
+/// crate; re-exported here so fuzz code and older call sites keep one path.
+pub use gavel_challenger::agent;
 pub mod evm;
 mod exec;
 pub mod report;

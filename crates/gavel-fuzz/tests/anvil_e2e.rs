@@ -8,7 +8,7 @@
 use alloy::node_bindings::Anvil;
 use alloy_primitives::{B256, U256};
 use gavel_chain::{L1, RpcL1, TimeControl, ToyDeployParams, deploy_toy_system, game};
-use gavel_fuzz::agent::{replay, send_action};
+use gavel_challenger::agent::{replay, send_action};
 use gavel_game::{
     Action, GameConfig, GameStatus, HonestSolver, SharedTrace, Strategy, ToyTrace, honest_root,
     make_adversary, toy::toy_input,
