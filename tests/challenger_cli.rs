@@ -28,6 +28,7 @@ fn deployment_file(dir: &std::path::Path) -> PathBuf {
         deployer: Address::repeat_byte(1),
         factory: Address::repeat_byte(2),
         anchor_registry: Address::repeat_byte(3),
+        l2: None,
         game_types: vec![GameTypeDeployment {
             game_type: TOY_GAME_TYPE,
             implementation: Address::repeat_byte(4),
