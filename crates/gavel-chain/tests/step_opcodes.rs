@@ -1148,7 +1148,8 @@ fn dispatcher_routes_and_stutters() {
                 _1: B256::ZERO
             }
         ),
-        Err("UnsupportedStep(absolute prestate)".into())
+        // Forwarded to the block-step verifier (spec §17.7), not deployed here.
+        Err("BadSubVerifier".into())
     );
     // The opcode verifier refuses non-running states by itself.
     assert_eq!(
