@@ -224,10 +224,11 @@ contract OpcodeStepVerifier {
             // The sentry comes after the stack check and before any gas (revm's order): it
             // needs no witness.
             if (op == 0x55 && s.gas <= SSTORE_SENTRY) return _exceptional(s, opPart, haltPart);
-            bool ok;
-            (ok, s.gas, s.context, result) =
+            (bool ok, uint256 gasLeft, bytes32 context, uint256 loaded) =
                 STORAGE.execute(s.context, s.gas, op, items[0], op == 0x55 ? items[1] : 0, opPart);
+            // A failed dynamic-gas check halts from the running context (the snapshot restores).
             if (!ok) return _halt(s, 3, 0, 0, 0, 0, haltPart);
+            (s.gas, s.context, result) = (gasLeft, context, loaded);
             pushes = op == 0x54;
         } else if (op == 0x51 || op == 0x52 || op == 0x53) {
             uint256 offset = items[0];
