@@ -180,7 +180,9 @@ pub async fn run_step(
     };
     match view(l1, verifier, call).await {
         Ok(post) => Ok(StepOutcome::Post(post)),
-        Err(ChainError::Reverted { data }) => Ok(StepOutcome::Rejected(describe_step_revert(&data))),
+        Err(ChainError::Reverted { data }) => {
+            Ok(StepOutcome::Rejected(describe_step_revert(&data)))
+        }
         Err(e) => Err(e),
     }
 }
@@ -191,18 +193,26 @@ pub fn describe_step_revert(data: &[u8]) -> String {
     use alloy::sol_types::SolInterface;
     let named = OpcodeStepVerifier::OpcodeStepVerifierErrors::abi_decode(data)
         .map(|e| format!("{e:?}"))
-        .or_else(|_| EvmStepVerifier::EvmStepVerifierErrors::abi_decode(data).map(|e| format!("{e:?}")))
-        .or_else(|_| BlockStepVerifier::BlockStepVerifierErrors::abi_decode(data).map(|e| format!("{e:?}")))
         .or_else(|_| {
-            TxStartStepVerifier::TxStartStepVerifierErrors::abi_decode(data).map(|e| format!("{e:?}"))
+            EvmStepVerifier::EvmStepVerifierErrors::abi_decode(data).map(|e| format!("{e:?}"))
+        })
+        .or_else(|_| {
+            BlockStepVerifier::BlockStepVerifierErrors::abi_decode(data).map(|e| format!("{e:?}"))
+        })
+        .or_else(|_| {
+            TxStartStepVerifier::TxStartStepVerifierErrors::abi_decode(data)
+                .map(|e| format!("{e:?}"))
         })
         .or_else(|_| {
             AccessListStepVerifier::AccessListStepVerifierErrors::abi_decode(data)
                 .map(|e| format!("{e:?}"))
         })
-        .or_else(|_| TxEndStepVerifier::TxEndStepVerifierErrors::abi_decode(data).map(|e| format!("{e:?}")))
         .or_else(|_| {
-            StorageStepVerifier::StorageStepVerifierErrors::abi_decode(data).map(|e| format!("{e:?}"))
+            TxEndStepVerifier::TxEndStepVerifierErrors::abi_decode(data).map(|e| format!("{e:?}"))
+        })
+        .or_else(|_| {
+            StorageStepVerifier::StorageStepVerifierErrors::abi_decode(data)
+                .map(|e| format!("{e:?}"))
         });
     match named {
         Ok(name) => name,

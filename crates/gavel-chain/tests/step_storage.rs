@@ -19,11 +19,11 @@ use alloy::primitives::{Address, B256, Bytes, U256};
 use alloy::sol;
 use alloy::sol_types::SolCall;
 use alloy_eips::eip2930::{AccessList, AccessListItem};
-use gavel_commit::proof::{Reader, read_multiproof};
-use gavel_commit::trie::path::PathProof;
 use gavel_chain::{
     EvmVerifierParams, InProcessL1, StepOutcome, deploy_evm_verifier, dev_address, run_step,
 };
+use gavel_commit::proof::{Reader, read_multiproof};
+use gavel_commit::trie::path::PathProof;
 use gavel_trace::asm::Asm;
 use gavel_trace::batch::{BatchBuilder, BlockContext, TxRequest, dev_key};
 use gavel_trace::chain::GenesisAccount;
@@ -180,12 +180,7 @@ fn storage_batch() -> Executor {
             SCRIPT,
             contract(
                 script(),
-                &[
-                    (u(3), u(7)),
-                    (u(70), u(9)),
-                    (big(), u(11)),
-                    (u(1000), u(5)),
-                ],
+                &[(u(3), u(7)), (u(70), u(9)), (big(), u(11)), (u(1000), u(5))],
             ),
         ),
         (REVERTER, contract(reverter(), &[(u(3), u(1))])),
@@ -196,20 +191,20 @@ fn storage_batch() -> Executor {
     let mut b = BatchBuilder::new(CHAIN);
     b.block(BlockContext::new(1, T0 + 12));
     let tour = entries(&[
-        (LOAD, u(3), 0),          // cold header slot, non-zero
-        (STORE, u(3), 0),         // warm, non-zero → zero: refund 4800
-        (STORE, u(3), 7),         // back to the original: −4800 + 2800
-        (STORE, u(100), 1),       // cold, main storage, zero → non-zero, absent stem
-        (STORE, u(100), 2),       // dirty
-        (STORE, u(100), 0),       // back to the original zero: refund 19,900
-        (STORE, u(LONELY), 8),    // creates a stem ...
-        (STORE, u(LONELY), 0),    // ... that stays with a zero value
-        (STORE, big(), 0),        // cold, main, existing stem, non-zero → zero
-        (LOAD, big(), 0),         // warm, now zero
-        (STORE, u(70), 70),       // cold header reset
-        (STORE, u(70), 70),       // no-op: new = current, no original opening
-        (LOAD, u(12_345), 0),     // cold, absent main-storage stem
-        (STORE, u(1000), 6),      // a second slot of an existing main stem
+        (LOAD, u(3), 0),       // cold header slot, non-zero
+        (STORE, u(3), 0),      // warm, non-zero → zero: refund 4800
+        (STORE, u(3), 7),      // back to the original: −4800 + 2800
+        (STORE, u(100), 1),    // cold, main storage, zero → non-zero, absent stem
+        (STORE, u(100), 2),    // dirty
+        (STORE, u(100), 0),    // back to the original zero: refund 19,900
+        (STORE, u(LONELY), 8), // creates a stem ...
+        (STORE, u(LONELY), 0), // ... that stays with a zero value
+        (STORE, big(), 0),     // cold, main, existing stem, non-zero → zero
+        (LOAD, big(), 0),      // warm, now zero
+        (STORE, u(70), 70),    // cold header reset
+        (STORE, u(70), 70),    // no-op: new = current, no original opening
+        (LOAD, u(12_345), 0),  // cold, absent main-storage stem
+        (STORE, u(1000), 6),   // a second slot of an existing main stem
     ]);
     b.tx(&alice, TxRequest::call(SCRIPT, tour).gas(400_000))
         .expect("tx");
@@ -239,24 +234,22 @@ fn storage_batch() -> Executor {
     b.tx(&bob, TxRequest::call(REVERTER, Vec::new()).gas(100_000))
         .expect("tx");
     b.block(BlockContext::new(2, T0 + 24));
-    for (threshold, load, gas) in [
-        (2300, 0, 60_000),
-        (5000, 0, 60_000),
-        (30_000, 0, 80_000),
-    ] {
-        b.tx(&alice, TxRequest::call(BURNER, words(&[threshold, load])).gas(gas))
-            .expect("tx");
+    for (threshold, load, gas) in [(2300, 0, 60_000), (5000, 0, 60_000), (30_000, 0, 80_000)] {
+        b.tx(
+            &alice,
+            TxRequest::call(BURNER, words(&[threshold, load])).gas(gas),
+        )
+        .expect("tx");
     }
-    let starved = entries(&[
-        (STORE, u(200), 1),
-        (STORE, u(201), 1),
-        (STORE, u(202), 1),
-    ]);
+    let starved = entries(&[(STORE, u(200), 1), (STORE, u(201), 1), (STORE, u(202), 1)]);
     b.tx(&bob, TxRequest::call(SCRIPT, starved).gas(80_000))
         .expect("tx");
     for threshold in [2000, 60] {
-        b.tx(&alice, TxRequest::call(BURNER, words(&[threshold, 1])).gas(60_000))
-            .expect("tx");
+        b.tx(
+            &alice,
+            TxRequest::call(BURNER, words(&[threshold, 1])).gas(60_000),
+        )
+        .expect("tx");
     }
     Executor::run(
         genesis.prestate().expect("prestate"),
@@ -364,11 +357,20 @@ async fn every_step_of_the_storage_batch_is_verified() {
     assert_eq!(st[0], TxStatus::Success);
     assert_eq!(st[1], TxStatus::Success);
     assert_eq!((&st[2], &st[3]), (&TxStatus::Revert, &TxStatus::Revert));
-    assert!(matches!(&st[4], TxStatus::Halt(r) if r.contains("ReentrancySentry")), "{st:?}");
-    assert!(matches!(&st[5], TxStatus::Halt(r) if r.contains("OutOfGas")), "{st:?}");
+    assert!(
+        matches!(&st[4], TxStatus::Halt(r) if r.contains("ReentrancySentry")),
+        "{st:?}"
+    );
+    assert!(
+        matches!(&st[5], TxStatus::Halt(r) if r.contains("OutOfGas")),
+        "{st:?}"
+    );
     assert_eq!(st[6], TxStatus::Success);
     for s in &st[7..] {
-        assert!(matches!(s, TxStatus::Halt(r) if r.contains("OutOfGas")), "{st:?}");
+        assert!(
+            matches!(s, TxStatus::Halt(r) if r.contains("OutOfGas")),
+            "{st:?}"
+        );
     }
     // The transient write kept its stem, as the verifier's trie does.
     let fin = exec.final_state();
@@ -383,11 +385,21 @@ async fn every_step_of_the_storage_batch_is_verified() {
     let l1 = InProcessL1::with_accounts(1);
     let verifier = deploy(&l1, &exec).await;
     let proofs = all_proofs(&l1, verifier, &exec).await;
-    let loads = proofs.iter().filter(|p| storage_op(p) == Some(SLOAD)).count();
-    let stores = proofs.iter().filter(|p| storage_op(p) == Some(SSTORE)).count();
+    let loads = proofs
+        .iter()
+        .filter(|p| storage_op(p) == Some(SLOAD))
+        .count();
+    let stores = proofs
+        .iter()
+        .filter(|p| storage_op(p) == Some(SSTORE))
+        .count();
     // Script: 3 + 2 loads, 11 + 2 + 3 stores (the third of tx 7 halts); reverter 2 × 2;
     // burner: 3 stores, 2 loads.
-    assert_eq!((loads, stores), (3 + 2 + 2, 11 + 2 + 4 + 3 + 3), "{loads} {stores}");
+    assert_eq!(
+        (loads, stores),
+        (3 + 2 + 2, 11 + 2 + 4 + 3 + 3),
+        "{loads} {stores}"
+    );
     // The halts with and without the storage openings (spec §16.3).
     let halting: Vec<usize> = proofs
         .iter()
@@ -398,7 +410,10 @@ async fn every_step_of_the_storage_batch_is_verified() {
     // Sentry, cold SSTORE, the starved third SSTORE, cold SLOAD, SLOAD's static gas.
     assert_eq!(halting.len(), 5, "{halting:?}");
     assert_eq!(halting[0], 0, "the sentry needs no openings");
-    assert!(halting[1] > 0 && halting[2] > 0 && halting[3] > 0, "{halting:?}");
+    assert!(
+        halting[1] > 0 && halting[2] > 0 && halting[3] > 0,
+        "{halting:?}"
+    );
     assert_eq!(halting[4], 0, "SLOAD's static gas needs no openings");
     // The original value is opened exactly for SSTOREs that change the value: in the tour,
     // all stores but the no-op.
@@ -410,7 +425,9 @@ async fn every_step_of_the_storage_batch_is_verified() {
         .collect();
     assert_eq!(
         tour,
-        [true, true, true, true, true, true, true, true, true, false, true]
+        [
+            true, true, true, true, true, true, true, true, true, false, true
+        ]
     );
 }
 
@@ -528,11 +545,9 @@ async fn gas_table() {
         } else {
             name.to_owned()
         };
-        rows.entry(class).or_default().push((
-            r.gasUsed_.to::<u64>(),
-            w.len() as u64,
-            floor,
-        ));
+        rows.entry(class)
+            .or_default()
+            .push((r.gasUsed_.to::<u64>(), w.len() as u64, floor));
     }
     let med = |mut v: Vec<u64>| {
         v.sort_unstable();

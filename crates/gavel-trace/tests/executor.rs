@@ -315,7 +315,10 @@ fn storage_programs_run_and_their_slots_reach_the_world() {
     // of its writes.
     let s = arith_loop();
     let ex = run(&s);
-    assert_eq!(ex.final_state().world_root(), ex.final_state().root_from_scratch());
+    assert_eq!(
+        ex.final_state().world_root(),
+        ex.final_state().root_from_scratch()
+    );
 }
 
 #[test]

@@ -9,8 +9,8 @@ use common::*;
 use gavel_commit::code::verify_fetch;
 use gavel_commit::hash::keccak256;
 use gavel_commit::memory::{verify_words, word_range};
-use gavel_commit::record::{Machine, StepState};
 use gavel_commit::proof::{Reader, read_multiproof};
+use gavel_commit::record::{Machine, StepState};
 use gavel_commit::stack::verify_opening;
 use gavel_commit::substate::{self, Kind};
 use gavel_commit::trie::key;
@@ -195,8 +195,11 @@ fn check_op_part(d: &Opcode, op: u8, items: &[U256], halts: bool) {
         SLOAD | SSTORE => {
             let inputs = usize::from(opcodes::info(op).inputs);
             let gas = d.pre.machine.gas;
-            if !gavel_trace::step::gas::needs_storage_witness(op, gas, d.pre.machine.stack_len.into())
-            {
+            if !gavel_trace::step::gas::needs_storage_witness(
+                op,
+                gas,
+                d.pre.machine.stack_len.into(),
+            ) {
                 assert!(d.op.is_empty());
                 return;
             }
@@ -280,7 +283,13 @@ fn check_storage_part(op: &[u8], items: &[U256]) {
     let wkey = substate::key(Kind::WarmSlot, &address, slot);
     let one = B256::with_last_byte(1);
     let present = !substate::proves_absent(&wkey, warm).unwrap();
-    substate::verify(w(ctx, 32), &wkey, if present { &one } else { &B256::ZERO }, warm).unwrap();
+    substate::verify(
+        w(ctx, 32),
+        &wkey,
+        if present { &one } else { &B256::ZERO },
+        warm,
+    )
+    .unwrap();
     let k = key::storage_key(&address, slot);
     let current = w(rest, 0);
     let (opening, rest) = split_proof(&rest[32..], Some(k.subindex));

@@ -253,7 +253,10 @@ pub(crate) fn diff(
             .filter(|(a, k)| {
                 *a == address
                     && !written(k)
-                    && acc.storage.get(k).is_some_and(|s| s.present_value.is_zero())
+                    && acc
+                        .storage
+                        .get(k)
+                        .is_some_and(|s| s.present_value.is_zero())
             })
             .map(|(_, k)| *k)
             .collect();
