@@ -382,6 +382,22 @@ async fn every_step_of_the_storage_batch_is_verified() {
     assert_eq!(fin.storage(&REVERTER, u(3)), u(1));
     assert_eq!(fin.storage(&BURNER, U256::ZERO), u(1));
 
+    // The tour earns refunds: the halted context's counter, capped at a fifth of the gas used,
+    // is what revm refunded (the transaction end's post, verified below, is the executor's
+    // boundary, whose gas comes from revm).
+    let tour = &exec.transitions()[1];
+    let Outcome::Tx(TxOutcome::Executed { gas_used, .. }) = tour.outcome else {
+        panic!("the tour executed");
+    };
+    let end = exec
+        .step_inputs(exec.layout().trace_index(1, tour.steps - 1))
+        .expect("the tour's transaction end");
+    let refund = end.context.expect("context").refund;
+    let used = 400_000 - end.step.expect("halted state").machine.gas;
+    // 47,400 earned, above the EIP-3529 cap of a fifth.
+    assert!(refund as u64 > used / 5, "{refund} {used}");
+    assert_eq!(gas_used, used - used / 5);
+
     let l1 = InProcessL1::with_accounts(1);
     let verifier = deploy(&l1, &exec).await;
     let proofs = all_proofs(&l1, verifier, &exec).await;
