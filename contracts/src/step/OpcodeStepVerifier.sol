@@ -8,6 +8,7 @@ import { LibMemoryProof } from "../commit/LibMemoryProof.sol";
 import { LibStackProof } from "../commit/LibStackProof.sol";
 import { LibStepWitness } from "./LibStepWitness.sol";
 import { RecordMismatch, UnexpectedPart, UnsupportedOpcode, UnsupportedStep } from "./StepErrors.sol";
+import { StorageStepVerifier } from "./StorageStepVerifier.sol";
 
 /// @title OpcodeStepVerifier
 /// @notice Re-executes one opcode of the transaction's frame (docs/spec.md §16.3) from a
@@ -30,13 +31,17 @@ contract OpcodeStepVerifier {
     ///         configuration with this id, spec §16.1).
     uint256 public immutable CHAIN_ID;
 
+    /// @notice The storage part of SLOAD and SSTORE (world and substate openings, EIP-2929 /
+    ///         EIP-2200 / EIP-3529 gas), in its own contract for EIP-170's size limit.
+    StorageStepVerifier public immutable STORAGE;
+
     /// @dev Per-opcode info byte, 32 opcodes per word, opcode 0 in the most significant byte:
     ///      bit 7 supported, bit 6 pushes without popping (stack overflow possible), bits 4..5
     ///      stack inputs (DUP/SWAP computed), bits 0..3 static gas (revm's gas table). `0x00` =
     ///      undefined at Osaka (exceptional halt), `0x01` = defined but unsupported.
     uint256 private constant INFO_0 = 0x80a3a5a3a5a5a5a5b8b8aaa500000000a3a3a3a3a393a3a3a393a3a3a3a39500;
     uint256 private constant INFO_1 = 0x01000000000000000000000000000000c201c2c2c293c201c201c20101010101;
-    uint256 private constant INFO_2 = 0x01c2c2c2c2c2c201c293c200000000009293a3a3010198aac2c2c281010101c2;
+    uint256 private constant INFO_2 = 0x01c2c2c2c2c2c201c293c200000000009293a3a390a098aac2c2c281010101c2;
     uint256 private constant INFO_3 = 0xc3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3;
     uint256 private constant INFO_4 = 0xc3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c383838383838383838383838383838383;
     uint256 private constant INFO_5 = 0x0101010101000000000000000000000000000000000000000000000000000000;
@@ -63,9 +68,16 @@ contract OpcodeStepVerifier {
         bytes32 context;
     }
 
+    /// @dev SLOAD's static gas (EIP-2929 warm read): too large for the info byte's 4 bits.
+    uint256 private constant SLOAD_STATIC_GAS = 100;
+    /// @dev EIP-2200's sentry: SSTORE with at most the call stipend left is out of gas.
+    uint256 private constant SSTORE_SENTRY = 2300;
+
     /// @param _chainId The L2 chain id (ChainConfig.chainId, spec §9.8).
-    constructor(uint64 _chainId) {
+    /// @param _storage The storage-step verifier.
+    constructor(uint64 _chainId, StorageStepVerifier _storage) {
         CHAIN_ID = _chainId;
+        STORAGE = _storage;
     }
 
     /// @notice Executes the opcode at the pre-state's pc.
@@ -120,7 +132,7 @@ contract OpcodeStepVerifier {
             revert UnexpectedPart();
         }
 
-        uint256 cost = info & 0xf;
+        uint256 cost = op == 0x54 ? SLOAD_STATIC_GAS : info & 0xf;
         if (
             info == 0 || op == 0xfe || s.gas < cost || s.len < inputs
                 || (info & 0x40 != 0 && s.len >= LibStackProof.MAX_STACK)
@@ -208,6 +220,16 @@ contract OpcodeStepVerifier {
             } else {
                 result = _environment(op, s.context, opPart);
             }
+        } else if (op == 0x54 || op == 0x55) {
+            // The sentry comes after the stack check and before any gas (revm's order): it
+            // needs no witness.
+            if (op == 0x55 && s.gas <= SSTORE_SENTRY) return _exceptional(s, opPart, haltPart);
+            (bool ok, uint256 gasLeft, bytes32 context, uint256 loaded) =
+                STORAGE.execute(s.context, s.gas, op, items[0], op == 0x55 ? items[1] : 0, opPart);
+            // A failed dynamic-gas check halts from the running context (the snapshot restores).
+            if (!ok) return _halt(s, 3, 0, 0, 0, 0, haltPart);
+            (s.gas, s.context, result) = (gasLeft, context, loaded);
+            pushes = op == 0x54;
         } else if (op == 0x51 || op == 0x52 || op == 0x53) {
             uint256 offset = items[0];
             uint256 size = op == 0x53 ? 1 : 32;

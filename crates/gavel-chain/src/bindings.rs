@@ -46,6 +46,12 @@ sol!(
 
 sol!(
     #[derive(Debug, PartialEq, Eq)]
+    StorageStepVerifier,
+    "../../contracts/artifacts/StorageStepVerifier.json"
+);
+
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
     BlockStepVerifier,
     "../../contracts/artifacts/BlockStepVerifier.json"
 );

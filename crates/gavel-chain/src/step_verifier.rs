@@ -1,5 +1,5 @@
 //! The EVM step verifier (`contracts/src/step/`, spec §16–§17): deploy the dispatcher with its
-//! five sub-verifiers in one call, and run one step against it.
+//! five sub-verifiers (and the opcode verifier's storage part) in one call, and run one step against it.
 //!
 //! The verifier pins a chain (its chain-config hash and chain id) and the bottom depth of the
 //! game layout, so one deployment serves every game of that chain and layout.
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bindings::{
     AccessListStepVerifier, BlockStepVerifier, EvmStepVerifier, OpcodeStepVerifier,
-    TxEndStepVerifier, TxStartStepVerifier,
+    StorageStepVerifier, TxEndStepVerifier, TxStartStepVerifier,
 };
 use crate::{ChainError, L1, deploy, view};
 
@@ -34,6 +34,9 @@ pub struct EvmVerifierAddresses {
     pub verifier: Address,
     /// Opcode steps (§16.3).
     pub opcode: Address,
+    /// SLOAD/SSTORE's storage part, called by the opcode verifier (§16.3).
+    #[serde(default)]
+    pub storage: Address,
     /// Block start, block end, past the batch (§17.1, §17.5).
     pub block_step: Address,
     /// Transaction start (§17.2).
@@ -44,7 +47,7 @@ pub struct EvmVerifierAddresses {
     pub tx_end: Address,
 }
 
-/// Deploys the five sub-verifiers and the dispatcher from `deployer`.
+/// Deploys the storage verifier, the five sub-verifiers and the dispatcher from `deployer`.
 pub async fn deploy_evm_verifier(
     l1: &impl L1,
     deployer: Address,
@@ -52,6 +55,13 @@ pub async fn deploy_evm_verifier(
 ) -> Result<EvmVerifierAddresses, ChainError> {
     let with = |code: &[u8], args: Vec<u8>| [code, &args].concat();
     let b = U256::from(params.bottom_depth);
+    let storage = deploy(
+        l1,
+        deployer,
+        "deploying StorageStepVerifier",
+        StorageStepVerifier::BYTECODE.to_vec(),
+    )
+    .await?;
     let opcode = deploy(
         l1,
         deployer,
@@ -60,6 +70,7 @@ pub async fn deploy_evm_verifier(
             &OpcodeStepVerifier::BYTECODE,
             OpcodeStepVerifier::constructorCall {
                 _chainId: params.chain_id,
+                _storage: storage,
             }
             .abi_encode(),
         ),
@@ -135,6 +146,7 @@ pub async fn deploy_evm_verifier(
     Ok(EvmVerifierAddresses {
         verifier,
         opcode,
+        storage,
         block_step,
         tx_start,
         access_list,
@@ -197,6 +209,10 @@ pub fn describe_step_revert(data: &[u8]) -> String {
         })
         .or_else(|_| {
             TxEndStepVerifier::TxEndStepVerifierErrors::abi_decode(data).map(|e| format!("{e:?}"))
+        })
+        .or_else(|_| {
+            StorageStepVerifier::StorageStepVerifierErrors::abi_decode(data)
+                .map(|e| format!("{e:?}"))
         });
     match named {
         Ok(name) => name,

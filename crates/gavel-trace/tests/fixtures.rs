@@ -109,36 +109,8 @@ fn fixture_batches_match_their_generators_and_their_golden_traces() {
                 ..ExecOptions::default()
             },
         );
-        if let Some(op) = refused_storage_op(s.name) {
-            // SLOAD/SSTORE wait for the storage step (spec §16.3): the storage fixtures are
-            // refused by name, and expected.json records the refusal.
-            match run {
-                Err(
-                    e @ gavel_trace::ExecError::Refused {
-                        refusal: gavel_trace::Refusal::Opcode { name, .. },
-                        ..
-                    },
-                ) => {
-                    assert_eq!(name, op, "{}", s.name);
-                    let text =
-                        serde_json::to_string_pretty(&json!({ "refused": e.to_string() })).unwrap();
-                    check(&d.join("expected.json"), &format!("{text}\n"));
-                }
-                other => panic!("{}: expected the {op} refusal, got {other:?}", s.name),
-            }
-            continue;
-        }
         let ex = run.unwrap_or_else(|e| panic!("{}: {e}", s.name));
         check(&d.join("expected.json"), &expected(&genesis, &ex));
-    }
-}
-
-/// The fixtures that use storage, and the storage opcode they meet first.
-fn refused_storage_op(name: &str) -> Option<&'static str> {
-    match name {
-        "arith_loop" => Some("SSTORE"),
-        "erc20" => Some("SLOAD"),
-        _ => None,
     }
 }
 

@@ -4,13 +4,18 @@
 
 mod common;
 
-use alloy_primitives::{B256, Bytes, U256};
+use alloy_primitives::{Address, B256, Bytes, U256};
 use common::*;
 use gavel_commit::code::verify_fetch;
 use gavel_commit::hash::keccak256;
 use gavel_commit::memory::{verify_words, word_range};
+use gavel_commit::proof::{Reader, read_multiproof};
 use gavel_commit::record::{Machine, StepState};
 use gavel_commit::stack::verify_opening;
+use gavel_commit::substate::{self, Kind};
+use gavel_commit::trie::key;
+use gavel_commit::trie::path::PathProof;
+use gavel_commit::trie::world::verify_stem;
 use gavel_trace::Executor;
 use gavel_trace::batch::{BatchBuilder, BlockContext, TxRequest, dev_key};
 use gavel_trace::executor::{Outcome, TxOutcome};
@@ -187,6 +192,20 @@ fn check_op_part(d: &Opcode, op: u8, items: &[U256], halts: bool) {
                 .unwrap();
             }
         }
+        SLOAD | SSTORE => {
+            let inputs = usize::from(opcodes::info(op).inputs);
+            let gas = d.pre.machine.gas;
+            if !gavel_trace::step::gas::needs_storage_witness(
+                op,
+                gas,
+                d.pre.machine.stack_len.into(),
+            ) {
+                assert!(d.op.is_empty());
+                return;
+            }
+            assert_eq!(items.len(), inputs);
+            check_storage_part(&d.op, items);
+        }
         _ if halts => assert!(d.op.is_empty(), "{op:#x}"),
         MLOAD | MSTORE | MSTORE8 => {
             let off = items[0].to::<u64>();
@@ -238,6 +257,52 @@ fn check_op_part(d: &Opcode, op: u8, items: &[U256], halts: bool) {
             assert_eq!(rec(0x15, &d.op[540..]), w(b, 64));
         }
         _ => assert!(d.op.is_empty(), "{op:#x}"),
+    }
+}
+
+/// Splits `b` after one §4.3 path proof, or after a §4.5 stem opening of `subindex`.
+fn split_proof(b: &[u8], stem_subindex: Option<u8>) -> (&[u8], &[u8]) {
+    let mut r = Reader::new(b);
+    let path = PathProof::decode(&mut r).unwrap();
+    if let Some(s) = stem_subindex
+        && path.is_present()
+    {
+        read_multiproof(&mut r, 8, &[u64::from(s)]).unwrap();
+    }
+    b.split_at(r.pos())
+}
+
+/// SLOAD/SSTORE's op part (spec §16.3) verifies against the records it opens.
+fn check_storage_part(op: &[u8], items: &[U256]) {
+    let ctx = &op[..224];
+    let frame = &op[224..424];
+    assert_eq!(rec(0x12, frame), w(ctx, 160));
+    let address = Address::from_slice(&frame[..20]);
+    let slot = items[0];
+    let (warm, rest) = split_proof(&op[424..], None);
+    let wkey = substate::key(Kind::WarmSlot, &address, slot);
+    let one = B256::with_last_byte(1);
+    let present = !substate::proves_absent(&wkey, warm).unwrap();
+    substate::verify(
+        w(ctx, 32),
+        &wkey,
+        if present { &one } else { &B256::ZERO },
+        warm,
+    )
+    .unwrap();
+    let k = key::storage_key(&address, slot);
+    let current = w(rest, 0);
+    let (opening, rest) = split_proof(&rest[32..], Some(k.subindex));
+    verify_stem(w(ctx, 0), &k.stem, &[(k.subindex, current)], opening).unwrap();
+    if items.len() == 2 && U256::from_be_bytes(current.0) != items[1] {
+        let tx = &rest[..124];
+        assert_eq!(rec(0x13, tx), w(ctx, 192));
+        let b = &rest[124..316];
+        assert_eq!(rec(0x14, b), w(tx, 92));
+        let original = w(rest, 316);
+        verify_stem(w(b, 0), &k.stem, &[(k.subindex, original)], &rest[348..]).unwrap();
+    } else {
+        assert!(rest.is_empty());
     }
 }
 

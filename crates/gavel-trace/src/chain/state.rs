@@ -91,6 +91,15 @@ pub enum Change {
         /// The new value.
         value: U256,
     },
+    /// A slot that was never written and that a transaction set to a non-zero value and back to
+    /// zero: the intermediate write created the slot's stem, which stays (spec §4.2, no
+    /// collapsing), so the slot is recorded as a written zero. Nothing if it was written before.
+    ZeroSlot {
+        /// The account.
+        address: Address,
+        /// The slot.
+        slot: U256,
+    },
     /// An account deleted (EIP-161 empty account, SELFDESTRUCT): every leaf becomes zero and
     /// the stems stay.
     Deleted {
@@ -275,6 +284,20 @@ impl ChainState {
                         acc.storage.insert(*slot, *value);
                         self.world.set_storage(address, *slot, *value);
                     }
+                }
+            }
+            Change::ZeroSlot { address, slot } => {
+                let acc = self
+                    .accounts
+                    .get_mut(address)
+                    .ok_or(StateError::SlotOfMissingAccount { address: *address })?;
+                if !acc.storage.contains_key(slot) {
+                    acc.storage.insert(*slot, U256::ZERO);
+                    // The trie creates a stem only for a non-zero value: write one, then the
+                    // zero, exactly as the transaction's SSTOREs did (the root depends only on
+                    // the stems and the final values).
+                    self.world.set_storage(address, *slot, U256::from(1));
+                    self.world.set_storage(address, *slot, U256::ZERO);
                 }
             }
             Change::Deleted { address } => {

@@ -5,7 +5,7 @@
 //! Counting is what the full batch run does (one table lookup per step); recording is for the
 //! one transition being disputed, re-run from its checkpoint.
 
-use alloy_primitives::U256;
+use alloy_primitives::{Address, U256};
 use revm::Inspector;
 use revm::context_interface::ContextTr;
 use revm::interpreter::interpreter::EthInterpreter;
@@ -72,6 +72,10 @@ pub(crate) struct FrameInspector {
     /// The first refusal and the opcode index it happened at (`None`: at the frame).
     pub refusal: Option<(Option<u64>, Refusal)>,
     pub recording: Recording,
+    /// `(account, slot)` of every SSTORE of a non-zero value, in order (repeats kept). A
+    /// successful transaction executed them all (one frame: any halt reverts everything); the
+    /// state diff needs them to keep the stems such a write created (see `tx::diff`).
+    pub stored: Vec<(Address, U256)>,
     pub top: Option<TopFrame>,
     frames: u32,
     precompiles: &'static Precompiles,
@@ -93,6 +97,7 @@ impl FrameInspector {
             ops: 0,
             refusal: None,
             recording,
+            stored: Vec::new(),
             top: None,
             frames: 0,
             precompiles: Precompiles::new(PrecompileSpecId::OSAKA),
@@ -147,6 +152,14 @@ impl<CTX: ContextTr> Inspector<CTX, EthInterpreter> for FrameInspector {
             self.refuse(Some(self.ops), Refusal::NestedFrame);
             interp.halt(InstructionResult::OpcodeNotFound);
             return;
+        }
+        if op == revm::bytecode::opcode::SSTORE {
+            let data = interp.stack.data();
+            if let [.., value, slot] = data.as_slice()
+                && !value.is_zero()
+            {
+                self.stored.push((interp.input.target_address, *slot));
+            }
         }
         if self.record {
             let data = interp.stack.data();

@@ -2,7 +2,7 @@
 //! turn revm's state diff into [`Change`]s. Used by the batch run (counting) and by replays
 //! (recording), so both see exactly the same execution.
 
-use alloy_primitives::U256;
+use alloy_primitives::{Address, U256};
 use gavel_commit::record::ChainConfig;
 use revm::InspectEvm;
 use revm::context::{CfgEnv, Context};
@@ -150,7 +150,12 @@ pub(crate) fn run(
             out.result.tx_gas_used(),
         ),
     };
-    let changes = diff(state, out.state).map_err(TxFailure::State)?;
+    // Only a successful frame keeps its writes (one frame: a revert or halt undoes them all).
+    let stored = match status {
+        TxStatus::Success => insp.stored.as_slice(),
+        _ => &[],
+    };
+    let changes = diff(state, out.state, stored).map_err(TxFailure::State)?;
     Ok(TxRun {
         outcome: TxOutcome::Executed {
             status,
@@ -165,7 +170,17 @@ pub(crate) fn run(
 
 /// revm's state diff as changes to `state`, in address order (the world root does not depend
 /// on the order, the journal does). Only values that differ from `state` become changes.
-pub(crate) fn diff(state: &ChainState, evm: EvmState) -> Result<Vec<Change>, StateError> {
+///
+/// `stored` are the slots the transaction's SSTOREs set to a non-zero value. The step machine
+/// writes the world trie at every SSTORE (spec §16.3), and a non-zero write into a main-storage
+/// stem that does not exist creates it for good (§4.2, no collapsing) even if the slot ends the
+/// transaction at zero, where revm's diff shows nothing. Such a slot, never written before,
+/// becomes a [`Change::ZeroSlot`], so the executor's world root is the one the verifier computes.
+pub(crate) fn diff(
+    state: &ChainState,
+    evm: EvmState,
+    stored: &[(Address, U256)],
+) -> Result<Vec<Change>, StateError> {
     let mut accounts: Vec<_> = evm.into_iter().filter(|(_, a)| a.is_touched()).collect();
     accounts.sort_by_key(|(a, _)| *a);
     let mut out = Vec::new();
@@ -232,6 +247,26 @@ pub(crate) fn diff(state: &ChainState, evm: EvmState) -> Result<Vec<Change>, Sta
                 });
             }
         }
+        let written = |k: &U256| old.is_some_and(|o| o.storage.contains_key(k));
+        let mut zeroed: Vec<U256> = stored
+            .iter()
+            .filter(|(a, k)| {
+                *a == address
+                    && !written(k)
+                    && acc
+                        .storage
+                        .get(k)
+                        .is_some_and(|s| s.present_value.is_zero())
+            })
+            .map(|(_, k)| *k)
+            .collect();
+        zeroed.sort_unstable();
+        zeroed.dedup();
+        out.extend(
+            zeroed
+                .into_iter()
+                .map(|slot| Change::ZeroSlot { address, slot }),
+        );
     }
     Ok(out)
 }

@@ -1,13 +1,10 @@
-//! State access: all refused for now. SLOAD and SSTORE wait for the storage step (spec §16.3
-//! does not list them in the verifier's set yet): the executor must never produce a trace the
-//! verifier cannot prove.
+//! State access. SLOAD and SSTORE are supported (the storage step, spec §16.3: world-trie and
+//! warm-slot proofs, EIP-2929/2200/3529 gas); the rest is refused: the executor must never
+//! produce a trace the verifier cannot prove.
 
 use revm::bytecode::opcode::*;
 
-use super::Support;
-
-const STORAGE: Support =
-    Support::Refused("needs the storage step (world-trie proof and EIP-2929/2200 gas)");
+use super::{SUPPORTED, Support};
 
 const OTHER_ACCOUNT: Support =
     Support::Refused("reads another account; account access is not supported yet");
@@ -24,8 +21,8 @@ pub(super) const OPCODES: &[(u8, Support)] = &[
     (EXTCODEHASH, OTHER_ACCOUNT),
     (SELFBALANCE, OTHER_ACCOUNT),
     (BLOCKHASH, HISTORY),
-    (SLOAD, STORAGE),
-    (SSTORE, STORAGE),
+    (SLOAD, SUPPORTED),
+    (SSTORE, SUPPORTED),
     (TLOAD, TRANSIENT),
     (TSTORE, TRANSIENT),
     (LOG0, LOGS),

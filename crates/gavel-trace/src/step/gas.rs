@@ -6,7 +6,7 @@
 //! and -end steps and their witness builders (`crate::boundary_witness`) all use them.
 
 use alloy_consensus::Transaction;
-use revm::bytecode::opcode::{JUMP, JUMPI, OpCode};
+use revm::bytecode::opcode::{JUMP, JUMPI, OpCode, SLOAD, SSTORE};
 use revm::interpreter::GasTable;
 use revm::interpreter::instructions::gas_table_spec;
 use revm::primitives::hardfork::SpecId;
@@ -42,6 +42,22 @@ pub fn needs_jump_witness(opcode: u8, gas: u64, stack_len: usize, condition_nonz
     match opcode {
         JUMP => static_and_stack_ok(opcode, gas, stack_len),
         JUMPI => static_and_stack_ok(opcode, gas, stack_len) && condition_nonzero,
+        _ => false,
+    }
+}
+
+/// EIP-2200's sentry: an SSTORE with at most the call stipend left is out of gas, before any
+/// gas is charged.
+pub const SSTORE_SENTRY: u64 = 2_300;
+
+/// Whether an SLOAD or SSTORE step carries its storage openings (spec §16.3): once the checks
+/// that need no witness pass — SLOAD's static gas (100) and one stack item; SSTORE's two stack
+/// items and the sentry (`gas > 2300`). Also when it then halts on its dynamic gas: the verifier
+/// needs the openings to prove the slot cold or the write's cost too high.
+pub fn needs_storage_witness(opcode: u8, gas: u64, stack_len: usize) -> bool {
+    match opcode {
+        SLOAD => static_and_stack_ok(opcode, gas, stack_len),
+        SSTORE => static_and_stack_ok(opcode, gas, stack_len) && gas > SSTORE_SENTRY,
         _ => false,
     }
 }
@@ -130,5 +146,11 @@ mod tests {
         assert!(!needs_jump_witness(JUMPI, 10, 2, false));
         assert!(!needs_jump_witness(JUMP, 7, 2, true));
         assert!(halts(4, 5) && !halts(3, 5));
+        assert_eq!(static_gas(SLOAD), 100);
+        assert_eq!(static_gas(SSTORE), 0);
+        assert!(needs_storage_witness(SLOAD, 100, 1) && !needs_storage_witness(SLOAD, 99, 1));
+        assert!(!needs_storage_witness(SLOAD, 5000, 0));
+        assert!(needs_storage_witness(SSTORE, 2301, 2));
+        assert!(!needs_storage_witness(SSTORE, 2300, 2) && !needs_storage_witness(SSTORE, 9999, 1));
     }
 }

@@ -4,8 +4,8 @@
 //! One replay of a transaction in revm with a [`shadow`] inspector that mirrors what the
 //! verifier's records hold, incrementally: the stack as a hash chain (only the items an opcode
 //! touched are re-linked), the memory tree (only the words an opcode wrote are rehashed), the
-//! world trie (cloned once per replay, written by the transaction start and end) and the
-//! substate (written by the warm-ups). Files:
+//! world trie (written by the transaction start, SSTORE and the transaction end) and the
+//! substate (written by the warm-ups, SLOAD and SSTORE). Files:
 //!
 //! * [`records`]: the records the machine adds (halted state, access-list chain);
 //! * [`gas`]: revm 43's static gas and the two decisions a witness depends on;

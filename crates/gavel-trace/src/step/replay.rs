@@ -12,7 +12,7 @@ use gavel_commit::record::{BlockEnv, Boundary, ChainConfig, Context, StepState};
 use gavel_commit::substate::Substate;
 use gavel_commit::trie::world::WorldState;
 use revm::InspectEvm;
-use revm::bytecode::opcode::STOP;
+use revm::bytecode::opcode::{SSTORE, STOP};
 use revm::context::Context as RevmContext;
 use revm::context_interface::result::EVMError;
 use revm::handler::{MainBuilder, MainContext};
@@ -110,6 +110,9 @@ pub(crate) fn replay(mut r: TxReplay<'_>) -> Result<ReplayOut, MachineError> {
         .collect();
     let world = r.state.take_world();
     let pre_world = (r.inputs_of == Some(0)).then(|| world.clone());
+    // SSTORE's witness opens the original value in the world before the transaction: keep a
+    // copy only when a witness is asked for and the code can hold an SSTORE at all.
+    let original = (!targets.is_empty() && bytes.contains(&SSTORE)).then(|| world.clone());
     let inputs = Inputs {
         tx: r.tx,
         block: r.block,
@@ -119,6 +122,7 @@ pub(crate) fn replay(mut r: TxReplay<'_>) -> Result<ReplayOut, MachineError> {
         total_ops: r.opcode_steps,
         targets,
         warm_targets,
+        original,
     };
     let mut shadow = Shadow::new(inputs, world, steps as usize);
     let mut evm = RevmContext::mainnet()

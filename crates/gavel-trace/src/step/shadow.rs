@@ -6,7 +6,10 @@
 //! Incremental by construction: the stack chain keeps one head per item, and after an opcode
 //! only the items from the lowest one it touched are re-linked (DUPn re-links one item,
 //! SWAPn n + 1, ADD one); the memory tree rehashes only the words MSTORE/MSTORE8 wrote
-//! (the only memory writers of the supported set); everything else is read from revm.
+//! (the only memory writers of the supported set); SLOAD and SSTORE mark their WarmSlot in the
+//! substate and SSTORE writes its slot into the world trie when the value changes (the only
+//! world and substate writers inside the frame); the refund counter is revm's
+//! `gas.refunded()`; everything else is read from revm.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,7 +18,8 @@ use gavel_commit::code::{CHUNK_SIZE, CodeTree, MAX_CHUNKS};
 use gavel_commit::memory::{Memory, word_range};
 use gavel_commit::record::{BlockEnv, Boundary, Context, Machine, StepState};
 use gavel_commit::stack::Stack;
-use gavel_commit::substate::Substate;
+use gavel_commit::substate::{self, Kind, Substate};
+use gavel_commit::trie::key;
 use gavel_commit::trie::world::WorldState;
 use revm::Inspector;
 use revm::bytecode::opcode::*;
@@ -46,6 +50,9 @@ pub(crate) struct Inputs<'a> {
     pub targets: BTreeSet<u64>,
     /// Warm-up indices (item `i`, step `1 + i`) whose pre-states to keep.
     pub warm_targets: BTreeSet<u64>,
+    /// The world before the transaction (`TxEnv.boundary`'s), whose values are the original
+    /// ones SSTORE's gas depends on: `None` when no witness of this replay can need it.
+    pub original: Option<WorldState>,
 }
 
 /// The warming state before one warm-up (spec §16.2), with its context and substate.
@@ -63,6 +70,8 @@ struct Prev {
     inputs: usize,
     /// `(offset, len)` an MSTORE/MSTORE8 wrote.
     write: Option<(u64, u64)>,
+    /// `(opcode, slot, value)` of an SLOAD or SSTORE (value: SSTORE's new one).
+    storage: Option<(u8, U256, U256)>,
 }
 
 pub(crate) struct Shadow<'a> {
@@ -209,6 +218,9 @@ impl<'a> Shadow<'a> {
                 .push(*x)
                 .map_err(|e| MachineError::Diverged(e.to_string()))?;
         }
+        if let Some((op, slot, value)) = p.storage {
+            self.storage_effect(interp, op, slot, value)?;
+        }
         if let Some((offset, len)) = p.write {
             for w in word_range(offset, len) {
                 let (lo, hi) = (w as usize * 32, w as usize * 32 + 32);
@@ -224,6 +236,51 @@ impl<'a> Shadow<'a> {
                     .map_err(|e| MachineError::Diverged(e.to_string()))?;
             }
         }
+        Ok(())
+    }
+
+    /// What an SLOAD or SSTORE that ran (the next opcode is running, so it did not halt) did to
+    /// the records (spec §16.3): WarmSlot marked, SSTORE's value written into the world trie if
+    /// it changes, and the refund counter revm keeps.
+    fn storage_effect(
+        &mut self,
+        interp: &Interpreter<EthInterpreter>,
+        op: u8,
+        slot: U256,
+        value: U256,
+    ) -> Result<(), MachineError> {
+        let address = self
+            .start
+            .as_ref()
+            .ok_or_else(|| MachineError::Diverged("storage access before the frame".into()))?
+            .frame
+            .address;
+        let sub = self
+            .substate
+            .as_mut()
+            .ok_or_else(|| MachineError::Diverged("storage access before the warm-ups".into()))?;
+        sub.warm_slot(&address, slot);
+        let substate_root = sub.root();
+        let current = self.world.storage(&address, slot);
+        if op == SSTORE {
+            if current != value {
+                // A revert or halt restores the snapshot's world: keep it before the first
+                // write (the transaction start keeps it only when value moved).
+                if self.snapshot_world.is_none() {
+                    self.snapshot_world = Some(self.world.clone());
+                }
+                self.world.set_storage(&address, slot, value);
+            }
+        } else if interp.stack.data().last() != Some(&current) {
+            return Err(MachineError::Diverged(format!(
+                "SLOAD of slot {slot}: revm pushed {:?}, the world trie holds {current}",
+                interp.stack.data().last()
+            )));
+        }
+        self.running.world_root = self.world.root();
+        self.running.substate_root = substate_root;
+        self.running.refund = interp.gas.refunded();
+        self.running_hash = self.running.hash();
         Ok(())
     }
 
@@ -275,10 +332,16 @@ impl<'a> Shadow<'a> {
         if matches!(op, RETURN | REVERT) && len >= 2 {
             self.output = Some((top(0), top(1), self.memory.root()));
         }
+        let storage = match op {
+            SLOAD if len >= 1 => Some((op, top(0), U256::ZERO)),
+            SSTORE if len >= 2 => Some((op, top(0), top(1))),
+            _ => None,
+        };
         self.prev = Some(Prev {
             stack_len: len,
             inputs: usize::from(opcodes::info(op).inputs),
             write,
+            storage,
         });
         self.ops += 1;
         Ok(())
@@ -316,6 +379,12 @@ impl<'a> Shadow<'a> {
                     part.extend_from_slice(self.inputs.code.chunk(c).as_slice());
                     part.extend(self.inputs.code.prove_chunks(&[c]).map_err(err)?);
                 }
+            }
+            // Given also when the step halts for want of dynamic gas: the verifier proves the
+            // cold access or the write's cost from these openings.
+            SLOAD | SSTORE if gas::needs_storage_witness(op, pre.machine.gas, len) => {
+                part = ctx_frame();
+                self.storage_part(&mut part, op, top(0), top(1))?;
             }
             _ if halts => {}
             MLOAD | MSTORE | MSTORE8 => {
@@ -363,6 +432,45 @@ impl<'a> Shadow<'a> {
             Vec::new()
         };
         Ok(opcode_witness(pre, &fetch, &opening, &part, &halt))
+    }
+}
+
+impl Shadow<'_> {
+    /// SLOAD's and SSTORE's op part after `Context ‖ Frame` (spec §16.3): the WarmSlot proof,
+    /// the current value with its opening, and for an SSTORE that changes the value `TxEnv ‖
+    /// Boundary ‖` the original value with its opening in the world before the transaction.
+    fn storage_part(
+        &self,
+        part: &mut Vec<u8>,
+        op: u8,
+        slot: U256,
+        value: U256,
+    ) -> Result<(), MachineError> {
+        let err = |e: gavel_commit::CommitError| MachineError::Diverged(e.to_string());
+        let start = self
+            .start
+            .as_ref()
+            .ok_or_else(|| MachineError::Diverged("opcode before the frame".into()))?;
+        let sub = self
+            .substate
+            .as_ref()
+            .ok_or_else(|| MachineError::Diverged("opcode before the warm-ups".into()))?;
+        let address = start.frame.address;
+        part.extend(sub.prove(&substate::key(Kind::WarmSlot, &address, slot)));
+        let k = key::storage_key(&address, slot);
+        let current = self.world.get(&k);
+        part.extend_from_slice(current.as_slice());
+        part.extend(self.world.prove(&k.stem, &[k.subindex]).map_err(err)?);
+        if op == SSTORE && U256::from_be_bytes(current.0) != value {
+            let original = self.inputs.original.as_ref().ok_or_else(|| {
+                MachineError::Diverged("no world before the transaction for SSTORE".into())
+            })?;
+            part.extend(tx_env_preimage(&start.tx_env));
+            part.extend(self.inputs.pre.preimage());
+            part.extend_from_slice(original.get(&k).as_slice());
+            part.extend(original.prove(&k.stem, &[k.subindex]).map_err(err)?);
+        }
+        Ok(())
     }
 }
 
