@@ -25,7 +25,8 @@ cargo run --locked -q -- fuzz --vm toy --games 100 --seed 7 --adversaries 3 --js
 
 echo "== verify-trace: every step of the EEST subset and the example batches through the on-chain verifier"
 summary="$(cargo run --locked -q -- verify-trace --state-test fixtures/eest \
-  --batch fixtures/batches/transfers --batch fixtures/batches/mem_loop --mutate 2 --json 2>/dev/null | tail -n1)"
+  --batch fixtures/batches/transfers --batch fixtures/batches/mem_loop \
+  --batch fixtures/batches/arith_loop --batch fixtures/batches/erc20 --mutate 2 --json 2>/dev/null | tail -n1)"
 echo "$summary"
 # The command exits non-zero on a mismatch or an accepted forgery; also require real work.
 echo "$summary" | grep -Eq '"verified":[1-9][0-9]*' || { echo "verify-trace verified no step" >&2; exit 1; }
