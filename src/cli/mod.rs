@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch for the `gavel` binary.
 
 mod challenger;
+mod demo;
 mod fuzz;
 mod propose;
 mod verify_trace;
@@ -21,6 +22,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// One EVM dispute end to end: a batch of real transactions, a dishonest proposer, the
+    /// challenger bot bisecting to the lie and winning with one on-chain step.
+    Demo(demo::DemoArgs),
     /// Play many random dispute games on an in-process L1 and check that the honest side
     /// always wins.
     Fuzz(fuzz::FuzzArgs),
@@ -53,6 +57,7 @@ pub fn init_tracing(verbose: u8) {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Demo(args) => demo::run(args),
         Command::Fuzz(args) => fuzz::run(args),
         Command::VerifyTrace(args) => verify_trace::run(args),
         Command::Challenger(args) => challenger::run(args),
