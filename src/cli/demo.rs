@@ -34,7 +34,7 @@ use std::time::{Duration, Instant};
 pub const ANVIL_DEV_KEYS: [&str; 3] = [
     "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
     "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-    "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3f5e7d0a3f1f8a0b",
+    "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
 ];
 
 #[derive(Debug, Args)]
@@ -113,6 +113,11 @@ async fn demo<L: L1 + TimeControl + 'static>(
 ) -> anyhow::Result<ExitCode> {
     let accounts = l1.accounts();
     let [deployer, liar, bot_addr] = [accounts[0], accounts[1], accounts[2]];
+    for (role, a) in [("deployer", deployer), ("proposer", liar), ("bot", bot_addr)] {
+        if l1.balance(a).await?.is_zero() {
+            bail!("the {role} account {a} has no ETH on this chain: give funded keys (--keys-file)");
+        }
+    }
     let config = demo_game_config();
     let layout = Layout::new(config.split_depth, config.max_depth)?;
 
