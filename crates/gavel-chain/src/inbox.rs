@@ -365,18 +365,21 @@ pub async fn fetch_posted_bytes(
     l1: &impl L1,
     event: &BatchPostedEvent,
 ) -> Result<Vec<u8>, ChainError> {
-    let input = l1
-        .transaction_input(event.tx_hash)
-        .await?
-        .ok_or_else(|| ChainError::Unexpected {
-            what: "BatchPosted",
-            message: format!(
-                "the node does not know transaction {} of batch {}",
-                event.tx_hash, event.number
-            ),
-        })?;
+    let input =
+        l1.transaction_input(event.tx_hash)
+            .await?
+            .ok_or_else(|| ChainError::Unexpected {
+                what: "BatchPosted",
+                message: format!(
+                    "the node does not know transaction {} of batch {}",
+                    event.tx_hash, event.number
+                ),
+            })?;
     let call = BatchInbox::postBatchCall::abi_decode(&input).map_err(|e| ChainError::Decode {
-        what: format!("calldata of transaction {} (batch {})", event.tx_hash, event.number),
+        what: format!(
+            "calldata of transaction {} (batch {})",
+            event.tx_hash, event.number
+        ),
         message: format!("not a direct postBatch call: {e}"),
     })?;
     let data: Vec<u8> = call._data.into();

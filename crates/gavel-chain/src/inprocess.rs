@@ -12,7 +12,6 @@
 
 use crate::{ChainError, L1, LogEntry, LogFilter, TimeControl, TxReceipt, TxRequest};
 use alloy::primitives::{Address, B256, Bytes, TxKind, U256, keccak256};
-use std::collections::HashMap;
 use revm::context::result::{EVMError, ExecutionResult, Output};
 use revm::context::{BlockEnv, TxEnv};
 use revm::context_interface::ContextTr;
@@ -22,6 +21,7 @@ use revm::primitives::eip7825::TX_GAS_LIMIT_CAP;
 use revm::primitives::hardfork::SpecId;
 use revm::state::AccountInfo;
 use revm::{Context, DatabaseCommit, DatabaseRef, ExecuteEvm, MainBuilder, MainContext};
+use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
 type Evm = MainnetEvm<MainnetContext<CacheDB<EmptyDB>>>;

@@ -122,8 +122,11 @@ pub fn demo_chain(batch: u64) -> Result<(gavel_trace::Genesis, gavel_trace::Batc
     let first = 2 * batch.max(1) - 1;
     let n = |k: u64| U256::from(k).to_be_bytes::<32>().to_vec();
     b.block(BlockContext::new(first, DEMO_T0 + 12 * first));
-    b.tx(&alice, TxRequest::transfer(bob.address(), U256::from(1_000_000u64)))
-        .map_err(bad)?;
+    b.tx(
+        &alice,
+        TxRequest::transfer(bob.address(), U256::from(1_000_000u64)),
+    )
+    .map_err(bad)?;
     b.tx(&bob, TxRequest::call(DEMO_LOOPER, n(3)).gas(200_000))
         .map_err(bad)?;
     b.tx(&alice, TxRequest::call(DEMO_LOOPER, n(6)).gas(200_000))

@@ -191,12 +191,17 @@ pub enum EvmBase {
 
 impl EvmBase {
     /// The base from the operator's files: the snapshot if given, else the genesis.
-    pub fn from_files(genesis: Option<&Path>, snapshot: Option<&Path>) -> Result<Self, SourceError> {
+    pub fn from_files(
+        genesis: Option<&Path>,
+        snapshot: Option<&Path>,
+    ) -> Result<Self, SourceError> {
         match (snapshot, genesis) {
             (Some(s), _) => Ok(EvmBase::Snapshot(EvmSnapshot::load(s)?)),
-            (None, Some(g)) => Ok(EvmBase::Genesis(Genesis::from_file(g).map_err(|e| {
-                backend(format!("genesis {}: {e}", g.display()))
-            })?)),
+            (None, Some(g)) => {
+                Ok(EvmBase::Genesis(Genesis::from_file(g).map_err(|e| {
+                    backend(format!("genesis {}: {e}", g.display()))
+                })?))
+            }
             (None, None) => Err(backend(
                 "the EVM source needs the L2 genesis file (evm.genesis) or a snapshot (evm.snapshot)",
             )),
@@ -228,7 +233,11 @@ struct SyncState {
 
 impl SyncState {
     fn synced(&self) -> u64 {
-        self.states.keys().next_back().copied().unwrap_or(self.base_seq)
+        self.states
+            .keys()
+            .next_back()
+            .copied()
+            .unwrap_or(self.base_seq)
     }
 }
 
@@ -263,9 +272,7 @@ impl<L: L1 + 'static> EvmSource<L> {
         .map_err(|e| backend(e.to_string()))?;
         let (base_seq, pre) = match base {
             EvmBase::Genesis(g) => {
-                let pre = g
-                    .prestate()
-                    .map_err(|e| backend(format!("genesis: {e}")))?;
+                let pre = g.prestate().map_err(|e| backend(format!("genesis: {e}")))?;
                 let anchor = GenesisAnchor::from_prestate(&pre);
                 if anchor.boundary != l2.genesis.boundary || pre.config.chain_id != l2.chain_id {
                     return Err(backend(format!(
@@ -478,7 +485,9 @@ impl<L: L1 + 'static> EvmSource<L> {
         if let Some((k, why)) = &s.stuck
             && n >= *k
         {
-            return Ok(Verdict::NotOurs(format!("the sync is stuck at batch {k}: {why}")));
+            return Ok(Verdict::NotOurs(format!(
+                "the sync is stuck at batch {k}: {why}"
+            )));
         }
         let Some(ev) = s.events.get(&n) else {
             return Ok(Verdict::NotYet(format!(
@@ -495,7 +504,8 @@ impl<L: L1 + 'static> EvmSource<L> {
         if let Some(t) = s.traces.get(&key) {
             return Ok(Verdict::Ours(Arc::new(t.clone())));
         }
-        let (Some(pre), Some(batch)) = (s.states.get(&(n - 1)).cloned(), s.batches.get(&n).cloned())
+        let (Some(pre), Some(batch)) =
+            (s.states.get(&(n - 1)).cloned(), s.batches.get(&n).cloned())
         else {
             return Ok(Verdict::NotYet(format!(
                 "batch {n} not synced yet (synced to {})",
