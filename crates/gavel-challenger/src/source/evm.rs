@@ -274,7 +274,11 @@ impl<L: L1 + 'static> EvmSource<L> {
             EvmBase::Genesis(g) => {
                 let pre = g.prestate().map_err(|e| backend(format!("genesis: {e}")))?;
                 let anchor = GenesisAnchor::from_prestate(&pre);
-                if anchor.boundary != l2.genesis.boundary || pre.config.chain_id != l2.chain_id {
+                if anchor.boundary != l2.genesis.boundary
+                    || anchor.block_number != l2.genesis.block_number
+                    || anchor.timestamp != l2.genesis.timestamp
+                    || pre.config.chain_id != l2.chain_id
+                {
                     return Err(backend(format!(
                         "the genesis file is not this deployment's L2 genesis (anchor {} vs the \
                          deployment's {})",
