@@ -89,6 +89,14 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
 
 async fn propose(args: ProposeArgs) -> anyhow::Result<ExitCode> {
     let deployment = Deployment::load(&args.deployment)?;
+    let vm = args.vm.unwrap_or(if deployment.l2.is_some() {
+        Vm::Evm
+    } else {
+        Vm::Toy
+    });
+    if vm == Vm::Evm {
+        return propose_evm(&args, &deployment).await;
+    }
     let key = load_key_named(args.key_file.as_deref(), PROPOSER_KEY_ENV, |n| {
         std::env::var(n).ok().filter(|v| !v.is_empty())
     })?;
@@ -102,14 +110,6 @@ async fn propose(args: ProposeArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let proposer = l1.accounts()[0];
-    let vm = args.vm.unwrap_or(if deployment.l2.is_some() {
-        Vm::Evm
-    } else {
-        Vm::Toy
-    });
-    if vm == Vm::Evm {
-        return propose_evm(&args, &deployment).await;
-    }
     let primary = deployment.primary()?;
     if primary.verifier_kind != "toy" {
         bail!(
@@ -193,6 +193,14 @@ async fn propose_evm(args: &ProposeArgs, deployment: &Deployment) -> anyhow::Res
         (None, None) => proposer_key.clone(),
     };
     let l1 = Arc::new(RpcL1::connect(&args.rpc_url, &[proposer_key, sequencer_key]).await?);
+    let chain_id = l1.chain_id().await?;
+    if chain_id != deployment.chain_id {
+        bail!(
+            "the deployment is for chain {}, {} serves chain {chain_id}",
+            deployment.chain_id,
+            args.rpc_url
+        );
+    }
     let accounts = l1.accounts();
     let (proposer, sequencer) = (accounts[0], accounts[accounts.len() - 1]);
 
