@@ -2,8 +2,9 @@
 //! system deployed with `gavel deploy` (a small layout: split depth 4, max depth 16, so a
 //! game is 16 moves deep), the `mem_loop` fixture batch posted and proposed with
 //! `gavel propose`, the bot syncing the L2 from the inbox (`--genesis`), adversaries from the
-//! zoo lying with dishonest `EvmTrace`s (no `AlwaysAttack`: at depth 16 its claim spam makes
-//! games of thousands of claims, which the toy tests already cover at depth 6), time moved with `evm_increaseTime` + `evm_mine`.
+//! zoo lying with dishonest `EvmTrace`s (consistent, top- and bottom-layer liars; no
+//! `AlwaysAttack`, `Freeloader` or `Random`: at depth 16 their claim spam makes games of
+//! thousands of claims, which the toy tests cover at depth 6 and the fuzzer in process), time moved with `evm_increaseTime` + `evm_mine`.
 //!
 //! anvil comes from `ANVIL_BIN` (`eval "$(scripts/install-tools.sh)"`) or PATH. Without it
 //! each test prints a notice and passes, except under `CI=true`, where it fails. Every
@@ -388,7 +389,12 @@ async fn b_bot_defends_an_honest_evm_proposal_against_dishonest_challengers() {
         ),
         (
             g,
-            ChainAdversary::new(&Strategy::Freeloader, net.addr(4), 4, net.lying(6, 0, 2)),
+            ChainAdversary::new(
+                &Strategy::ConsistentLiar,
+                net.addr(4),
+                4,
+                net.lying(6, 0, 2),
+            ),
         ),
         (
             g,
@@ -481,7 +487,7 @@ async fn d_two_bots_and_several_adversaries_on_two_evm_games() {
         ),
         (
             good,
-            ChainAdversary::new(&Strategy::Random, net.addr(5), 5, net.lying(8, 2, 10)),
+            ChainAdversary::new(&Strategy::TopLayerLiar, net.addr(5), 5, net.lying(8, 2, 10)),
         ),
         (
             good,
