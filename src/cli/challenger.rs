@@ -4,9 +4,10 @@
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
-use gavel_chain::{Deployment, RetryPolicy, RpcL1, RpcOptions};
+use gavel_chain::{Deployment, L1, RetryPolicy, RpcL1, RpcOptions};
 use gavel_challenger::{
-    Challenger, ChallengerConfig, HonestSource, Mode, ToySource, load_key, telemetry,
+    Challenger, ChallengerConfig, EvmBase, EvmSource, EvmSourceOptions, HonestSource, Mode,
+    ToySource, load_key, telemetry,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -66,6 +67,12 @@ pub struct ChallengerArgs {
     /// The honest toy trace length (toy VM games with another length are not played).
     #[arg(long)]
     pub toy_trace_length: Option<u64>,
+    /// The L2 genesis file: turns on the EVM source for the deployment's EVM game type.
+    #[arg(long)]
+    pub genesis: Option<PathBuf>,
+    /// A snapshot of the L2 state after some batch: the EVM sync starts there.
+    #[arg(long)]
+    pub snapshot: Option<PathBuf>,
     /// Poll once and exit (for scripts and checks).
     #[arg(long)]
     pub once: bool,
@@ -109,6 +116,12 @@ fn settings(args: &ChallengerArgs) -> anyhow::Result<ChallengerConfig> {
     if let Some(v) = args.toy_trace_length {
         config.toy.trace_length = Some(v);
     }
+    if let Some(v) = &args.genesis {
+        config.evm.genesis = Some(v.clone());
+    }
+    if let Some(v) = &args.snapshot {
+        config.evm.snapshot = Some(v.clone());
+    }
     config.validate()?;
     Ok(config)
 }
@@ -146,22 +159,14 @@ async fn serve(config: ChallengerConfig, once: bool) -> anyhow::Result<ExitCode>
     };
     let keys: Vec<String> = key.into_iter().collect();
     let l1 = RpcL1::connect_with(url, &keys, options).await?;
-    let operator = gavel_chain::L1::accounts(&l1)
-        .first()
-        .copied()
-        .unwrap_or_default();
+    let operator = L1::accounts(&l1).first().copied().unwrap_or_default();
     if let Some(addr) = &config.metrics_addr {
         telemetry::serve(addr)?;
         tracing::info!(%addr, "metrics endpoint up");
     }
-    let mut sources: Vec<Arc<dyn HonestSource>> = Vec::new();
-    if config.toy.enabled {
-        sources.push(Arc::new(ToySource::new(config.toy.trace_length)));
-    }
-    if sources.is_empty() {
-        bail!("no honest source is enabled: the bot could not judge any game");
-    }
-    let bot = Challenger::new(Arc::new(l1), operator, deployment, sources, config).await?;
+    let l1 = Arc::new(l1);
+    let sources = sources(&config, &deployment, &l1)?;
+    let bot = Challenger::new(l1, operator, deployment, sources, config).await?;
     if once {
         let report = bot.poll().await?;
         println!(
@@ -180,6 +185,42 @@ async fn serve(config: ChallengerConfig, once: bool) -> anyhow::Result<ExitCode>
     }
     bot.run(shutdown_signal()).await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The honest sources the settings turn on: the toy VM's, and the EVM inbox sync when a
+/// genesis or snapshot is given (it needs the deployment's EVM game type).
+pub fn sources<L: L1 + 'static>(
+    config: &ChallengerConfig,
+    deployment: &Deployment,
+    l1: &Arc<L>,
+) -> anyhow::Result<Vec<Arc<dyn HonestSource>>> {
+    let mut sources: Vec<Arc<dyn HonestSource>> = Vec::new();
+    if config.toy.enabled {
+        sources.push(Arc::new(ToySource::new(config.toy.trace_length)));
+    }
+    let evm = &config.evm;
+    if evm.genesis.is_some() || evm.snapshot.is_some() {
+        let base = EvmBase::from_files(evm.genesis.as_deref(), evm.snapshot.as_deref())?;
+        let source = EvmSource::new(
+            l1.clone(),
+            deployment,
+            base,
+            EvmSourceOptions {
+                start_block: config.start_block,
+                cache_dir: config.data_dir.as_ref().map(|d| d.join("evm")),
+            },
+        )
+        .context("setting up the EVM source")?;
+        sources.push(Arc::new(source));
+    } else if deployment.l2.is_some() {
+        tracing::warn!(
+            "the deployment has an EVM game type but no --genesis/--snapshot is given: EVM games are not played"
+        );
+    }
+    if sources.is_empty() {
+        bail!("no honest source is enabled: the bot could not judge any game");
+    }
+    Ok(sources)
 }
 
 /// Ctrl-C or SIGTERM.

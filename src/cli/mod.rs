@@ -1,6 +1,8 @@
 //! Argument parsing and dispatch for the `gavel` binary.
 
 mod challenger;
+mod demo;
+mod deploy;
 mod fuzz;
 mod propose;
 mod verify_trace;
@@ -21,6 +23,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// One EVM dispute end to end: a batch of real transactions, a dishonest proposer, the
+    /// challenger bot bisecting to the lie and winning with one on-chain step.
+    Demo(demo::DemoArgs),
     /// Play many random dispute games on an in-process L1 and check that the honest side
     /// always wins.
     Fuzz(fuzz::FuzzArgs),
@@ -30,7 +35,10 @@ pub enum Command {
     /// Run the challenger bot: watch every dispute game, defend honest proposals, attack
     /// dishonest ones, resolve and claim bonds (docs/challenger.md).
     Challenger(challenger::ChallengerArgs),
-    /// Propose a toy VM state root (honest, or lying from --lie-at): a test and demo helper.
+    /// Deploy the EVM dispute system for an L2 genesis; write the deployment file.
+    Deploy(deploy::DeployArgs),
+    /// Propose a state root (EVM: post --batch and propose over it; toy VM: a toy root),
+    /// honest or lying from a chosen step: a test and demo helper.
     Propose(propose::ProposeArgs),
 }
 
@@ -53,6 +61,8 @@ pub fn init_tracing(verbose: u8) {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Demo(args) => demo::run(args),
+        Command::Deploy(args) => deploy::run(args),
         Command::Fuzz(args) => fuzz::run(args),
         Command::VerifyTrace(args) => verify_trace::run(args),
         Command::Challenger(args) => challenger::run(args),

@@ -308,3 +308,86 @@ pub fn post_calldata(batch: &Batch) -> Bytes {
     .abi_encode()
     .into()
 }
+
+/// One `BatchPosted` event: where a node finds a posted batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchPostedEvent {
+    /// The batch number.
+    pub number: u64,
+    /// Its commitment, as the inbox computed it.
+    pub commitment: B256,
+    /// `keccak256` of the posted bytes.
+    pub data_hash: B256,
+    /// The L1 block of the posting.
+    pub block_number: u64,
+    /// The posting transaction.
+    pub tx_hash: B256,
+}
+
+/// The `BatchPosted` events of the inbox at `inbox` in L1 blocks `from_block..=to_block`, in
+/// chain order.
+pub async fn posted_batches(
+    l1: &impl L1,
+    inbox: Address,
+    from_block: u64,
+    to_block: Option<u64>,
+) -> Result<Vec<BatchPostedEvent>, ChainError> {
+    let logs = l1
+        .logs(crate::LogFilter {
+            addresses: vec![inbox],
+            topic0: Some(BatchInbox::BatchPosted::SIGNATURE_HASH),
+            from_block,
+            to_block,
+        })
+        .await?;
+    logs.iter()
+        .map(|log| {
+            let ev = crate::game::decode_event::<BatchInbox::BatchPosted>(log)?;
+            let number = u64::try_from(ev.number).map_err(|_| ChainError::Unexpected {
+                what: "BatchPosted",
+                message: format!("batch number {} does not fit 64 bits", ev.number),
+            })?;
+            Ok(BatchPostedEvent {
+                number,
+                commitment: ev.commitment,
+                data_hash: ev.dataHash,
+                block_number: log.block_number,
+                tx_hash: log.tx_hash,
+            })
+        })
+        .collect()
+}
+
+/// The posting-encoded bytes of the batch `event` names, read from its transaction's
+/// calldata and checked against the event's data hash. A batch posted through another
+/// contract (calldata that is not a direct `postBatch` call) is a [`ChainError::Decode`].
+pub async fn fetch_posted_bytes(
+    l1: &impl L1,
+    event: &BatchPostedEvent,
+) -> Result<Vec<u8>, ChainError> {
+    let input =
+        l1.transaction_input(event.tx_hash)
+            .await?
+            .ok_or_else(|| ChainError::Unexpected {
+                what: "BatchPosted",
+                message: format!(
+                    "the node does not know transaction {} of batch {}",
+                    event.tx_hash, event.number
+                ),
+            })?;
+    let call = BatchInbox::postBatchCall::abi_decode(&input).map_err(|e| ChainError::Decode {
+        what: format!(
+            "calldata of transaction {} (batch {})",
+            event.tx_hash, event.number
+        ),
+        message: format!("not a direct postBatch call: {e}"),
+    })?;
+    let data: Vec<u8> = call._data.into();
+    if alloy::primitives::keccak256(&data) != event.data_hash {
+        return Err(ChainError::Decode {
+            what: format!("batch {}", event.number),
+            message: "the posting transaction's data does not hash to the event's dataHash".into(),
+        });
+    }
+    Ok(data)
+}

@@ -11,7 +11,7 @@
 //! the JSON-RPC backend that simulates before it sends.
 
 use crate::{ChainError, L1, LogEntry, LogFilter, TimeControl, TxReceipt, TxRequest};
-use alloy::primitives::{Address, Bytes, TxKind, U256, keccak256};
+use alloy::primitives::{Address, B256, Bytes, TxKind, U256, keccak256};
 use revm::context::result::{EVMError, ExecutionResult, Output};
 use revm::context::{BlockEnv, TxEnv};
 use revm::context_interface::ContextTr;
@@ -21,6 +21,7 @@ use revm::primitives::eip7825::TX_GAS_LIMIT_CAP;
 use revm::primitives::hardfork::SpecId;
 use revm::state::AccountInfo;
 use revm::{Context, DatabaseCommit, DatabaseRef, ExecuteEvm, MainBuilder, MainContext};
+use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
 type Evm = MainnetEvm<MainnetContext<CacheDB<EmptyDB>>>;
@@ -91,6 +92,8 @@ struct Chain {
     block_gas_limit: u64,
     /// Every log ever emitted, ordered by block (so a range is a binary search away).
     logs: Vec<LogEntry>,
+    /// The input of every mined transaction, by hash.
+    inputs: HashMap<B256, Bytes>,
 }
 
 impl InProcessL1 {
@@ -135,6 +138,7 @@ impl InProcessL1 {
             base_fee: config.base_fee,
             block_gas_limit: config.block_gas_limit,
             logs: Vec::new(),
+            inputs: HashMap::new(),
         };
         Self {
             inner: Mutex::new(chain),
@@ -258,6 +262,11 @@ impl InProcessL1 {
                 });
             }
         };
+        let mut preimage = Vec::with_capacity(44);
+        preimage.extend_from_slice(&self.chain_id.to_be_bytes());
+        preimage.extend_from_slice(tx.from.as_slice());
+        preimage.extend_from_slice(&nonce.to_be_bytes());
+        let tx_hash = keccak256(&preimage);
         chain.db.commit(outcome.state);
         chain.block_number = number;
         chain.block_timestamp = timestamp;
@@ -271,19 +280,17 @@ impl InProcessL1 {
                 block_number: number,
                 tx_index: 0,
                 log_index: i as u64,
+                tx_hash,
             })
             .collect();
         chain.logs.extend(logs.iter().cloned());
+        chain.inputs.insert(tx_hash, tx.data.clone());
         let contract_address = match output {
             Output::Create(_, addr) => addr,
             Output::Call(_) => None,
         };
-        let mut preimage = Vec::with_capacity(44);
-        preimage.extend_from_slice(&self.chain_id.to_be_bytes());
-        preimage.extend_from_slice(tx.from.as_slice());
-        preimage.extend_from_slice(&nonce.to_be_bytes());
         Ok(TxReceipt {
-            tx_hash: keccak256(&preimage),
+            tx_hash,
             block_number: number,
             success: true,
             gas_used,
@@ -411,6 +418,10 @@ impl L1 for InProcessL1 {
 
     async fn logs(&self, filter: LogFilter) -> Result<Vec<LogEntry>, ChainError> {
         Ok(self.logs_now(&filter))
+    }
+
+    async fn transaction_input(&self, tx_hash: B256) -> Result<Option<Bytes>, ChainError> {
+        Ok(self.lock().inputs.get(&tx_hash).cloned())
     }
 
     fn accounts(&self) -> Vec<Address> {

@@ -2,7 +2,7 @@
 //! JSON-RPC, so the challenger and the fuzzer run the same code on both.
 
 use crate::{ChainError, LogEntry, LogFilter, TxReceipt, TxRequest};
-use alloy::primitives::{Address, Bytes, U256};
+use alloy::primitives::{Address, B256, Bytes, U256};
 use std::future::Future;
 
 /// Read and write access to an L1 chain.
@@ -40,6 +40,13 @@ pub trait L1: Send + Sync {
         &self,
         filter: LogFilter,
     ) -> impl Future<Output = Result<Vec<LogEntry>, ChainError>> + Send;
+
+    /// The input (calldata) of the mined transaction `tx_hash`, `None` if the chain does not
+    /// know it (how a node reads the batch a `BatchPosted` event names).
+    fn transaction_input(
+        &self,
+        tx_hash: B256,
+    ) -> impl Future<Output = Result<Option<Bytes>, ChainError>> + Send;
 
     /// The senders this backend can sign for.
     fn accounts(&self) -> Vec<Address>;

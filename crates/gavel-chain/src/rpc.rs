@@ -390,6 +390,9 @@ fn convert_log(log: &Log) -> Result<LogEntry, ChainError> {
             .transaction_index
             .ok_or_else(|| missing("transactionIndex"))?,
         log_index: log.log_index.ok_or_else(|| missing("logIndex"))?,
+        tx_hash: log
+            .transaction_hash
+            .ok_or_else(|| missing("transactionHash"))?,
     })
 }
 
@@ -436,6 +439,16 @@ impl L1 for RpcL1 {
 
     async fn logs(&self, filter: LogFilter) -> Result<Vec<LogEntry>, ChainError> {
         self.logs_inner(&filter).await
+    }
+
+    async fn transaction_input(&self, tx_hash: B256) -> Result<Option<Bytes>, ChainError> {
+        use alloy::consensus::Transaction as _;
+        let tx = self
+            .request("eth_getTransactionByHash", || {
+                self.provider.get_transaction_by_hash(tx_hash)
+            })
+            .await?;
+        Ok(tx.map(|t| t.input().clone()))
     }
 
     fn accounts(&self) -> Vec<Address> {

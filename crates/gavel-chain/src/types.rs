@@ -88,6 +88,10 @@ pub struct LogEntry {
     pub tx_index: u64,
     /// Index of the log in its block.
     pub log_index: u64,
+    /// The hash of the transaction that emitted it (what [`crate::L1::transaction_input`]
+    /// takes).
+    #[serde(default)]
+    pub tx_hash: B256,
 }
 
 impl LogEntry {

@@ -63,6 +63,17 @@ pub struct ToySettings {
     pub trace_length: Option<u64>,
 }
 
+/// The EVM source's settings (docs/challenger.md, "EVM games"). The source is on when a
+/// genesis or a snapshot is given and the deployment has an EVM game type.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EvmSettings {
+    /// The L2 genesis file (the state batch 1 executes from).
+    pub genesis: Option<PathBuf>,
+    /// A snapshot of the state after some batch (sync starts there instead of at genesis).
+    pub snapshot: Option<PathBuf>,
+}
+
 /// Every setting of the bot. Field names are the config file's keys.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -102,6 +113,8 @@ pub struct ChallengerConfig {
     pub retry_attempts: u32,
     /// The toy VM source.
     pub toy: ToySettings,
+    /// The EVM source.
+    pub evm: EvmSettings,
 }
 
 impl Default for ChallengerConfig {
@@ -127,6 +140,7 @@ impl Default for ChallengerConfig {
                 enabled: true,
                 trace_length: None,
             },
+            evm: EvmSettings::default(),
         }
     }
 }
@@ -144,6 +158,8 @@ pub const ENV_VARS: &[&str] = &[
     "GAVEL_CHALLENGER_POLL_INTERVAL_MS",
     "GAVEL_CHALLENGER_MAX_PENDING_TXS",
     "GAVEL_CHALLENGER_TOY_TRACE_LENGTH",
+    "GAVEL_CHALLENGER_EVM_GENESIS",
+    "GAVEL_CHALLENGER_EVM_SNAPSHOT",
 ];
 
 /// The environment variable holding the hex private key.
@@ -205,6 +221,12 @@ impl ChallengerConfig {
         }
         if let Some(v) = var("GAVEL_CHALLENGER_TOY_TRACE_LENGTH") {
             self.toy.trace_length = Some(num("GAVEL_CHALLENGER_TOY_TRACE_LENGTH", v)?);
+        }
+        if let Some(v) = var("GAVEL_CHALLENGER_EVM_GENESIS") {
+            self.evm.genesis = Some(v.into());
+        }
+        if let Some(v) = var("GAVEL_CHALLENGER_EVM_SNAPSHOT") {
+            self.evm.snapshot = Some(v.into());
         }
         Ok(())
     }

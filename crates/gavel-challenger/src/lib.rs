@@ -5,7 +5,7 @@
 //! * monitor — [`Challenger::poll`] follows the factory's `DisputeGameCreated` events;
 //! * player — [`agent::replay`] rebuilds each game from the chain into the Rust mirror;
 //! * source — an [`HonestSource`] gives the honest trace of a game (the toy VM's now,
-//!   the EVM inbox replay later: the seam);
+//!   the EVM inbox replay, [`EvmSource`]);
 //! * solver — `gavel_game::HonestSolver`, pure;
 //! * policy — [`policy::select`] applies the mode (watch, defend, full);
 //! * responder — sends moves, steps, paginated resolutions and credit claims, bounded.
@@ -25,8 +25,9 @@ pub mod telemetry;
 
 pub use bot::{Challenger, PollReport, status_label};
 pub use config::{
-    ChallengerConfig, ENV_VARS, KEY_ENV, Mode, ToySettings, load_key, load_key_named,
+    ChallengerConfig, ENV_VARS, EvmSettings, KEY_ENV, Mode, ToySettings, load_key, load_key_named,
 };
 pub use error::ChallengerError;
+pub use source::evm::{EvmBase, EvmSnapshot, EvmSource, EvmSourceOptions};
 pub use source::{BoxFuture, GameSpec, HonestSource, SourceError, ToySource, Verdict};
 pub use store::{BotState, GameRecord, Phase, Store};

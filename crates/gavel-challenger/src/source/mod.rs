@@ -9,6 +9,8 @@
 //! [`crate::Challenger::new`] next to (or instead of) the toy one; nothing else in the bot
 //! changes.
 
+pub mod evm;
+
 use alloy_primitives::{Address, B256, U256};
 use gavel_chain::GameView;
 use gavel_game::{SharedTrace, ToyTrace, TraceError};
