@@ -456,6 +456,28 @@ impl L1 for RpcL1 {
     }
 }
 
+impl RpcL1 {
+    /// `evm_snapshot` (anvil, hardhat): a development node's state id to revert to, which is
+    /// how tests make the node re-org.
+    pub async fn dev_snapshot(&self) -> Result<serde_json::Value, ChainError> {
+        self.request("evm_snapshot", || {
+            self.provider
+                .raw_request::<_, serde_json::Value>("evm_snapshot".into(), ())
+        })
+        .await
+    }
+
+    /// `evm_revert` to a [`RpcL1::dev_snapshot`] id: the blocks after it disappear.
+    pub async fn dev_revert(&self, id: serde_json::Value) -> Result<(), ChainError> {
+        self.request("evm_revert", || {
+            self.provider
+                .raw_request::<_, serde_json::Value>("evm_revert".into(), (id.clone(),))
+        })
+        .await?;
+        Ok(())
+    }
+}
+
 impl TimeControl for RpcL1 {
     /// `evm_increaseTime` + `evm_mine` (anvil, hardhat).
     async fn advance_time(&self, secs: u64) -> Result<(), ChainError> {

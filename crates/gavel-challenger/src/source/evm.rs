@@ -25,7 +25,9 @@
 use super::{BoxFuture, GameSpec, HonestSource, SourceError, Verdict};
 use alloy_primitives::{Address, B256, keccak256};
 use gavel_chain::evm::{GenesisAnchor, idle_boundary, l2_of};
-use gavel_chain::inbox::{BatchPostedEvent, batch_commitment, fetch_posted_bytes, posted_batches};
+use gavel_chain::inbox::{
+    BatchPostedEvent, batch_commitment, batch_count, fetch_posted_bytes, posted_batches,
+};
 use gavel_chain::{Deployment, EvmTrace, L1, decode_batch};
 use gavel_trace::chain::{GenesisAccount, LastBlock};
 use gavel_trace::{Batch, ExecOptions, Executor, Genesis, Layout, Prestate};
@@ -345,6 +347,7 @@ impl<L: L1 + 'static> EvmSource<L> {
     /// Syncs as far as the inbox goes now; returns the highest synced batch.
     pub async fn sync_all(&self) -> Result<u64, SourceError> {
         let mut s = self.sync.lock().await;
+        self.rewind_if_reorged(&mut s).await?;
         self.scan(&mut s).await?;
         let last = s.events.keys().next_back().copied().unwrap_or(0);
         self.sync_to(&mut s, last).await?;
@@ -366,6 +369,60 @@ impl<L: L1 + 'static> EvmSource<L> {
             s.events.insert(ev.number, ev);
         }
         s.scanned_to = Some(head);
+        Ok(())
+    }
+
+    /// Detects an L1 re-org that replaced or removed posted batches: the inbox no longer
+    /// records, for the highest batch we have seen, the commitment of the event we read it
+    /// from. Then walks down to the last batch that still matches, forgets everything after it
+    /// (events, batches, states, traces, a stuck marker) and rescans the inbox from the first
+    /// forgotten batch's posting block, so the next sync replays what the chain now holds.
+    /// Costs two view calls when nothing changed. (Cached batch bytes are keyed by their hash
+    /// and checked on use, so stale files are never read back.)
+    async fn rewind_if_reorged(&self, s: &mut SyncState) -> Result<(), SourceError> {
+        let Some(top) = s.events.keys().next_back().copied() else {
+            return Ok(());
+        };
+        let l1 = self.l1.as_ref();
+        let count = batch_count(l1, self.inbox).await.map_err(chain)?;
+        let mut k = top;
+        while k > s.base_seq {
+            let recorded = match s.events.get(&k) {
+                Some(ev) if k <= count => {
+                    batch_commitment(l1, self.inbox, k).await.map_err(chain)? == ev.commitment
+                }
+                _ => false,
+            };
+            if recorded {
+                break;
+            }
+            k -= 1;
+        }
+        if k == top {
+            return Ok(());
+        }
+        let first = k + 1;
+        let from_block = s
+            .events
+            .range(first..)
+            .map(|(_, ev)| ev.block_number)
+            .min()
+            .unwrap_or(self.options.start_block);
+        warn!(
+            first_replaced = first,
+            highest_seen = top,
+            inbox_count = count,
+            rescan_from_block = from_block,
+            "L1 re-org replaced posted batches: rewinding the sync"
+        );
+        s.events.retain(|n, _| *n < first);
+        s.batches.retain(|n, _| *n < first);
+        s.states.retain(|n, _| *n < first);
+        s.traces.retain(|(n, _, _), _| *n < first);
+        if s.stuck.as_ref().is_some_and(|(n, _)| *n >= first) {
+            s.stuck = None;
+        }
+        s.scanned_to = from_block.checked_sub(1);
         Ok(())
     }
 
@@ -473,6 +530,7 @@ impl<L: L1 + 'static> EvmSource<L> {
         };
         let key = (n, layout.split_depth(), layout.max_depth());
         let mut s = self.sync.lock().await;
+        self.rewind_if_reorged(&mut s).await?;
         if n <= s.base_seq {
             return Ok(Verdict::NotOurs(format!(
                 "batch {n} is at or before the sync base (batch {})",
