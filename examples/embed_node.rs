@@ -93,18 +93,9 @@ async fn main() -> anyhow::Result<()> {
 
     // 6. The dispute game would hand it to the step verifier: do the same on an in-process L1.
     let l1 = InProcessL1::with_accounts(1);
-    let config = exec.config();
-    let verifier = deploy_evm_verifier(
-        &l1,
-        dev_address(0),
-        EvmVerifierParams {
-            chain_config: config.hash(),
-            chain_id: config.chain_id,
-            bottom_depth: layout.bottom_depth(),
-        },
-    )
-    .await?
-    .verifier;
+    let verifier = deploy_evm_verifier(&l1, dev_address(0), EvmVerifierParams::for_executor(&exec))
+        .await?
+        .verifier;
     match run_step(&l1, verifier, proof.pre, mid, &witness).await? {
         StepOutcome::Post(post) if post == proof.post => {
             println!("  the on-chain verifier agrees: post {post}")

@@ -304,12 +304,14 @@ fn scrape(port: u16) -> String {
     out
 }
 
+/// The value of metric `name`, summed over its label sets (a counter with a `kind` label is
+/// exposed as one line per kind, in no fixed order).
 fn metric(text: &str, name: &str) -> f64 {
     text.lines()
-        .find(|l| l.starts_with(name) && !l.starts_with('#'))
-        .and_then(|l| l.rsplit(' ').next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0)
+        .filter(|l| !l.starts_with('#'))
+        .filter(|l| l.split(['{', ' ']).next() == Some(name))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
 }
 
 fn game_ledger(bot: &Bot, g: Address) -> serde_json::Value {

@@ -15,7 +15,7 @@ use crate::bindings::{
 use crate::{ChainError, L1, deploy, view};
 
 /// The chain and layout an EVM step verifier is deployed for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EvmVerifierParams {
     /// `ChainConfig` hash of the L2 (spec §9.8); every honest BlockEnv carries it.
@@ -24,6 +24,18 @@ pub struct EvmVerifierParams {
     pub chain_id: u64,
     /// `B = MAX_DEPTH − SPLIT_DEPTH` of the game layout (24 for the EVM layout, spec §15.3).
     pub bottom_depth: u32,
+}
+
+impl EvmVerifierParams {
+    /// The verifier the steps of `exec` go to: its chain configuration and layout.
+    pub fn for_executor(exec: &gavel_trace::Executor) -> Self {
+        let config = exec.config();
+        Self {
+            chain_config: config.hash(),
+            chain_id: config.chain_id,
+            bottom_depth: exec.layout().bottom_depth(),
+        }
+    }
 }
 
 /// Where the parts of one EVM step verifier live.

@@ -74,19 +74,10 @@ async fn every_warm_up_is_verified_and_byte_flips_are_rejected() {
     assert_eq!(steps.len(), 3, "the fixture's access list has three items");
 
     let l1 = InProcessL1::with_accounts(1);
-    let config = exec.config();
-    let verifier = deploy_evm_verifier(
-        &l1,
-        dev_address(0),
-        EvmVerifierParams {
-            chain_config: config.hash(),
-            chain_id: config.chain_id,
-            bottom_depth: exec.layout().bottom_depth(),
-        },
-    )
-    .await
-    .expect("deploy")
-    .verifier;
+    let verifier = deploy_evm_verifier(&l1, dev_address(0), EvmVerifierParams::for_executor(&exec))
+        .await
+        .expect("deploy")
+        .verifier;
 
     let mut rejected = 0;
     for (t, witness, post) in &steps {
@@ -129,19 +120,10 @@ async fn a_malformed_item_is_rejected_by_name() {
     let exec = transfers();
     let (t, witness, _) = warm_ups(&exec).remove(0);
     let l1 = InProcessL1::with_accounts(1);
-    let config = exec.config();
-    let verifier = deploy_evm_verifier(
-        &l1,
-        dev_address(0),
-        EvmVerifierParams {
-            chain_config: config.hash(),
-            chain_id: config.chain_id,
-            bottom_depth: exec.layout().bottom_depth(),
-        },
-    )
-    .await
-    .expect("deploy")
-    .verifier;
+    let verifier = deploy_evm_verifier(&l1, dev_address(0), EvmVerifierParams::for_executor(&exec))
+        .await
+        .expect("deploy")
+        .verifier;
     let pre = exec.commitment_at(t - 1).expect("pre");
     // The presence flag sits after 0x00, StepState, Context, rest and the 53-byte item.
     let mut forged = witness.clone();

@@ -274,19 +274,10 @@ fn statuses(exec: &Executor) -> Vec<TxStatus> {
 }
 
 async fn deploy(l1: &InProcessL1, exec: &Executor) -> Address {
-    let config = exec.config();
-    deploy_evm_verifier(
-        l1,
-        dev_address(0),
-        EvmVerifierParams {
-            chain_config: config.hash(),
-            chain_id: config.chain_id,
-            bottom_depth: exec.layout().bottom_depth(),
-        },
-    )
-    .await
-    .expect("deploy the EVM step verifier")
-    .verifier
+    deploy_evm_verifier(l1, dev_address(0), EvmVerifierParams::for_executor(exec))
+        .await
+        .expect("deploy the EVM step verifier")
+        .verifier
 }
 
 /// Every step of every transition, each verified on-chain with the executor's post.

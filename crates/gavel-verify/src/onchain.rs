@@ -26,7 +26,7 @@ pub struct OnChainChecker {
     runtime: tokio::runtime::Runtime,
     l1: InProcessL1,
     deployer: Address,
-    verifiers: HashMap<B256, EvmVerifierAddresses>,
+    verifiers: HashMap<EvmVerifierParams, EvmVerifierAddresses>,
     /// Proofs of the steps announced by [`StepChecker::prepare`], by trace index.
     prepared: HashMap<u64, StepProof>,
 }
@@ -51,15 +51,9 @@ impl OnChainChecker {
 
     /// The verifier for `exec`'s chain, deployed on first use.
     fn verifier(&mut self, exec: &Executor) -> Result<Address, Error> {
-        // One deployment per (chain config, bottom depth).
-        let config = exec.config();
-        let params = EvmVerifierParams {
-            chain_config: config.hash(),
-            chain_id: config.chain_id,
-            bottom_depth: exec.layout().bottom_depth(),
-        };
-        let key = params.chain_config ^ B256::left_padding_from(&params.bottom_depth.to_be_bytes());
-        if let Some(a) = self.verifiers.get(&key) {
+        // One deployment per (chain config, chain id, bottom depth).
+        let params = EvmVerifierParams::for_executor(exec);
+        if let Some(a) = self.verifiers.get(&params) {
             return Ok(a.verifier);
         }
         let deployed = self
@@ -69,7 +63,7 @@ impl OnChainChecker {
                 trace_index: 0,
                 message: format!("deploying the step verifier: {e}"),
             })?;
-        self.verifiers.insert(key, deployed);
+        self.verifiers.insert(params, deployed);
         Ok(deployed.verifier)
     }
 
